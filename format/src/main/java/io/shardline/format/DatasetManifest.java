@@ -1,0 +1,86 @@
+package io.shardline.format;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * An immutable dataset version: the complete list of its shards, with everything needed to verify them and
+ * to tell where their rows came from. Written once, as {@code versions/v<NNNNNNNN>.json} under the dataset
+ * root, after every shard it names was committed; never rewritten.
+ *
+ * @param formatVersion manifest format version, {@link #FORMAT_VERSION}
+ * @param dataset dataset name
+ * @param version version number, starting at 1, increasing by one
+ * @param createdAt ISO-8601 UTC time of publication
+ * @param configFingerprints fingerprints of the configurations that wrote the shards (normally one)
+ * @param schemas per modality id, the Parquet schema text of its shards
+ * @param shards the shards, sorted by path
+ * @param sources per source partition, the covering offset range and row count over all shards
+ */
+public record DatasetManifest(
+        int formatVersion,
+        String dataset,
+        long version,
+        String createdAt,
+        List<String> configFingerprints,
+        Map<String, String> schemas,
+        List<ShardEntry> shards,
+        List<OffsetRange> sources) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public DatasetManifest {
+        Objects.requireNonNull(dataset, "dataset");
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be >= 1, was " + version);
+        }
+        configFingerprints = List.copyOf(configFingerprints);
+        schemas = Map.copyOf(schemas);
+        shards = List.copyOf(shards);
+        sources = List.copyOf(sources);
+    }
+
+    /** Builds a manifest from shards in any order: sorts them and derives schemas and source ranges. */
+    public static DatasetManifest of(String dataset, long version, String createdAt, List<ShardEntry> shards,
+            List<String> configFingerprints) {
+        List<ShardEntry> sorted = new ArrayList<>(shards);
+        sorted.sort(Comparator.comparing(ShardEntry::path));
+        Map<String, String> schemas = new TreeMap<>();
+        for (ShardEntry s : sorted) {
+            schemas.put(s.modality().id(), ShardSchemas.schema(s.modality()).toString());
+        }
+        return new DatasetManifest(FORMAT_VERSION, dataset, version, createdAt,
+                configFingerprints.stream().distinct().sorted().toList(), schemas, sorted, mergeSources(sorted));
+    }
+
+    static List<OffsetRange> mergeSources(List<ShardEntry> shards) {
+        Map<String, OffsetRange> byPartition = new TreeMap<>();
+        for (ShardEntry s : shards) {
+            for (OffsetRange r : s.sources()) {
+                byPartition.merge(r.partitionKey(), r, OffsetRange::merge);
+            }
+        }
+        return List.copyOf(byPartition.values());
+    }
+
+    public long totalRows() {
+        return shards.stream().mapToLong(ShardEntry::rows).sum();
+    }
+
+    public long totalBytes() {
+        return shards.stream().mapToLong(ShardEntry::bytes).sum();
+    }
+
+    public long rows(Modality modality) {
+        return shards.stream().filter(s -> s.modality() == modality).mapToLong(ShardEntry::rows).sum();
+    }
+
+    /** The same content with the publication facts (version number, time) blanked, to compare two manifests. */
+    public DatasetManifest content() {
+        return new DatasetManifest(formatVersion, dataset, 1, "", configFingerprints, schemas, shards, sources);
+    }
+}

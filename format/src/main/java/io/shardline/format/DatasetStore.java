@@ -1,0 +1,286 @@
+package io.shardline.format;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+
+/**
+ * A dataset on storage, through the Hadoop FileSystem API ({@code file://}, {@code s3a://}, {@code s3://}
+ * mapped to S3A, {@code hdfs://}). Layout under the dataset root:
+ *
+ * <pre>
+ *   shards/&lt;modality&gt;/part-*.parquet   committed shards (in-progress files are hidden dot-files)
+ *   versions/v00000001.json             one immutable manifest per version
+ * </pre>
+ *
+ * <p>Only committed shards are ever visible under {@code shards/}: the Flink file sink writes hidden
+ * in-progress files and renames (or completes the multipart upload of) a shard only when the checkpoint
+ * that covers it completes. Listing is therefore a safe source of truth for what was committed.
+ *
+ * <p>Not thread-safe for publishing: one publisher per dataset at a time.
+ */
+public final class DatasetStore {
+
+    public static final String SHARDS_DIR = "shards";
+    public static final String VERSIONS_DIR = "versions";
+    public static final String SHARD_SUFFIX = ".parquet";
+
+    private static final Pattern VERSION_FILE = Pattern.compile("v(\\d{8})\\.json");
+    private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
+
+    private final String dataset;
+    private final Path root;
+    private final FileSystem fs;
+    private final long maxFooterBytes;
+
+    /**
+     * @param dataset dataset name, written into manifests
+     * @param root the dataset root URI, e.g. {@code file:///data/ds} or {@code s3://bucket/datasets/ds}
+     * @param conf Hadoop configuration (S3A endpoint, credentials, ...)
+     * @param maxFooterBytes largest Parquet footer accepted; a larger one is treated as corrupt
+     */
+    public DatasetStore(String dataset, URI root, Configuration conf, long maxFooterBytes) {
+        this.dataset = dataset;
+        this.root = new Path(root);
+        this.maxFooterBytes = maxFooterBytes;
+        Configuration c = new Configuration(conf);
+        // s3:// is what Flink's S3 filesystem writes; Hadoop reads the same objects through S3A.
+        if (c.get("fs.s3.impl") == null) {
+            c.set("fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
+        }
+        try {
+            FileSystem f = this.root.getFileSystem(c);
+            // The checksummed local filesystem would write .crc sidecar files beside manifests.
+            this.fs = f instanceof LocalFileSystem local ? local.getRaw() : f;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the filesystem of dataset root " + root, e);
+        }
+    }
+
+    public String dataset() {
+        return dataset;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public FileSystem fileSystem() {
+        return fs;
+    }
+
+    /** Committed shards of all modalities, sorted by path. */
+    public List<Path> listCommittedShards() {
+        List<Path> out = new ArrayList<>();
+        for (Modality m : Modality.values()) {
+            Path dir = new Path(root, SHARDS_DIR + "/" + m.id());
+            try {
+                if (!fs.exists(dir)) {
+                    continue;
+                }
+                for (FileStatus st : fs.listStatus(dir)) {
+                    String name = st.getPath().getName();
+                    if (st.isFile() && !name.startsWith(".") && !name.startsWith("_") && name.endsWith(SHARD_SUFFIX)) {
+                        out.add(st.getPath());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list shards under " + dir, e);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** The path of a shard relative to the dataset root, as manifests store it. */
+    public String relativize(Path shard) {
+        String rootStr = fs.makeQualified(root).toUri().getPath();
+        String shardStr = fs.makeQualified(shard).toUri().getPath();
+        String prefix = rootStr.endsWith("/") ? rootStr : rootStr + "/";
+        if (!shardStr.startsWith(prefix)) {
+            throw new IllegalArgumentException(shard + " is not under dataset root " + root);
+        }
+        return shardStr.substring(prefix.length());
+    }
+
+    public Path resolve(String relativePath) {
+        return new Path(root, relativePath);
+    }
+
+    /** Reads a shard's footer and checksum: the manifest entry that describes it. */
+    public ShardEntry inspect(Path shard) {
+        ShardLineage lineage = readLineage(shard);
+        try {
+            long bytes = fs.getFileStatus(shard).getLen();
+            return new ShardEntry(relativize(shard), lineage.modality(), lineage.rows(), bytes, sha256(shard),
+                    lineage.sources());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stat shard " + shard, e);
+        }
+    }
+
+    /** The lineage in a shard's footer, checked against the footer's own row count. */
+    public ShardLineage readLineage(Path shard) {
+        checkFooterBounds(shard);
+        ParquetMetadata footer;
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(shard, fs.getConf()))) {
+            footer = reader.getFooter();
+            String json = footer.getFileMetaData().getKeyValueMetaData().get(ShardLineage.FOOTER_KEY);
+            if (json == null) {
+                throw new ShardIntegrityException("shard " + shard + " has no '" + ShardLineage.FOOTER_KEY
+                        + "' footer entry: it was not written by shardline");
+            }
+            ShardLineage lineage = ManifestCodec.lineageFromJson(json);
+            long footerRows = reader.getRecordCount();
+            if (footerRows != lineage.rows()) {
+                throw new ShardIntegrityException("shard " + shard + " footer holds " + footerRows
+                        + " rows but its lineage says " + lineage.rows());
+            }
+            return lineage;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ShardIntegrityException sie) {
+                throw sie;
+            }
+            throw new ShardIntegrityException("cannot read the Parquet footer of " + shard + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Rejects a file whose footer length field points outside the file or above the cap, before any
+     * Parquet code allocates a buffer of that length.
+     */
+    private void checkFooterBounds(Path shard) {
+        try (FSDataInputStream in = fs.open(shard)) {
+            long len = fs.getFileStatus(shard).getLen();
+            if (len < 12) {
+                throw new ShardIntegrityException("shard " + shard + " is " + len + " bytes: too short for Parquet");
+            }
+            byte[] tail = new byte[8];
+            in.readFully(len - 8, tail);
+            for (int i = 0; i < 4; i++) {
+                if (tail[4 + i] != PARQUET_MAGIC[i]) {
+                    throw new ShardIntegrityException("shard " + shard + " does not end with the Parquet magic: truncated or not Parquet");
+                }
+            }
+            long footerLen = (tail[0] & 0xffL) | (tail[1] & 0xffL) << 8 | (tail[2] & 0xffL) << 16 | (tail[3] & 0xffL) << 24;
+            if (footerLen > len - 12 || footerLen > maxFooterBytes) {
+                throw new ShardIntegrityException("shard " + shard + " declares a footer of " + footerLen
+                        + " bytes in a file of " + len + " (cap " + maxFooterBytes + "): corrupt");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read shard " + shard, e);
+        }
+    }
+
+    public String sha256(Path file) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = fs.open(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                digest.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " to checksum it", e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Published version numbers, ascending. */
+    public List<Long> versions() {
+        Path dir = new Path(root, VERSIONS_DIR);
+        List<Long> out = new ArrayList<>();
+        try {
+            if (!fs.exists(dir)) {
+                return out;
+            }
+            for (FileStatus st : fs.listStatus(dir)) {
+                Matcher m = VERSION_FILE.matcher(st.getPath().getName());
+                if (st.isFile() && m.matches()) {
+                    out.add(Long.parseLong(m.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list versions under " + dir, e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    public Optional<DatasetManifest> latest() {
+        List<Long> v = versions();
+        return v.isEmpty() ? Optional.empty() : Optional.of(read(v.get(v.size() - 1)));
+    }
+
+    public DatasetManifest read(long version) {
+        Path p = versionPath(version);
+        try (FSDataInputStream in = fs.open(p)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            DatasetManifest m = ManifestCodec.manifestFromJson(out.toByteArray());
+            if (m.version() != version) {
+                throw new ShardIntegrityException(p + " holds version " + m.version() + ", not " + version);
+            }
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read manifest " + p, e);
+        }
+    }
+
+    /**
+     * Publishes a manifest. It becomes visible whole or not at all: on object stores a single PUT; on
+     * filesystems a hidden temporary file renamed into place. Fails if the version exists already.
+     */
+    public void publish(DatasetManifest manifest) {
+        Path target = versionPath(manifest.version());
+        byte[] json = ManifestCodec.toJson(manifest);
+        String scheme = fs.getUri().getScheme();
+        boolean objectStore = scheme != null && scheme.startsWith("s3");
+        try {
+            if (fs.exists(target)) {
+                throw new IllegalStateException("version " + manifest.version() + " of dataset " + dataset
+                        + " exists already at " + target + ": versions are immutable");
+            }
+            Path write = objectStore ? target : new Path(target.getParent(), "." + target.getName() + ".tmp");
+            try (FSDataOutputStream out = fs.create(write, false)) {
+                out.write(json);
+            }
+            if (!objectStore && !fs.rename(write, target)) {
+                fs.delete(write, false);
+                throw new IllegalStateException("could not move manifest into place at " + target
+                        + ": another publisher wrote this version concurrently?");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish manifest " + target, e);
+        }
+    }
+
+    public Path versionPath(long version) {
+        return new Path(root, String.format("%s/v%08d.json", VERSIONS_DIR, version));
+    }
+}

@@ -1,0 +1,114 @@
+package io.shardline.format;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes and rebuilds dataset versions from what is committed on storage.
+ *
+ * <p>A new version lists every shard of the previous version plus the shards committed since; each new shard
+ * is read once (footer and SHA-256) when it first enters a version. Nothing is ever removed from a later
+ * version by this class: the dataset only grows.
+ */
+public final class DatasetVersions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetVersions.class);
+
+    private final DatasetStore store;
+    private final Clock clock;
+
+    public DatasetVersions(DatasetStore store) {
+        this(store, Clock.systemUTC());
+    }
+
+    public DatasetVersions(DatasetStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Publishes the next version if shards were committed since the latest one, or if {@code force} is set
+     * (then a version is published even when nothing changed, e.g. on demand to pin the current state).
+     *
+     * @return the new manifest, or empty when nothing was published
+     */
+    public Optional<DatasetManifest> publishNext(boolean force) {
+        Optional<DatasetManifest> previous = store.latest();
+        Set<String> known = new HashSet<>();
+        List<ShardEntry> shards = new ArrayList<>();
+        List<String> fingerprints = new ArrayList<>();
+        previous.ifPresent(p -> {
+            p.shards().forEach(s -> known.add(s.path()));
+            shards.addAll(p.shards());
+            fingerprints.addAll(p.configFingerprints());
+        });
+        int added = 0;
+        for (Path shard : store.listCommittedShards()) {
+            if (!known.contains(store.relativize(shard))) {
+                ShardEntry entry = store.inspect(shard);
+                shards.add(entry);
+                added++;
+                fingerprints.add(store.readLineage(shard).configFingerprint());
+            }
+        }
+        if (added == 0 && !force) {
+            return Optional.empty();
+        }
+        long version = previous.map(p -> p.version() + 1).orElse(1L);
+        DatasetManifest manifest = DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints);
+        store.publish(manifest);
+        LOG.info("Published version {} of dataset {}: {} shards ({} new), {} rows, {} bytes, at {}",
+                version, store.dataset(), manifest.shards().size(), added, manifest.totalRows(),
+                manifest.totalBytes(), store.versionPath(version));
+        return Optional.of(manifest);
+    }
+
+    /** A manifest rebuilt from the committed shards' footers alone, with the given version number. */
+    public DatasetManifest rebuild(long version) {
+        List<ShardEntry> shards = new ArrayList<>();
+        List<String> fingerprints = new ArrayList<>();
+        for (Path shard : store.listCommittedShards()) {
+            shards.add(store.inspect(shard));
+            fingerprints.add(store.readLineage(shard).configFingerprint());
+        }
+        return DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints);
+    }
+
+    /**
+     * Checks that every shard a version lists exists with the size and SHA-256 the manifest gives.
+     *
+     * @return the problems found, empty when the version is intact
+     */
+    public List<String> verify(DatasetManifest manifest) {
+        List<String> problems = new ArrayList<>();
+        for (ShardEntry s : manifest.shards()) {
+            Path p = store.resolve(s.path());
+            try {
+                ShardEntry actual = store.inspect(p);
+                if (actual.bytes() != s.bytes()) {
+                    problems.add(s.path() + ": " + actual.bytes() + " bytes, manifest says " + s.bytes());
+                } else if (!actual.sha256().equals(s.sha256())) {
+                    problems.add(s.path() + ": SHA-256 " + actual.sha256() + ", manifest says " + s.sha256());
+                } else if (actual.rows() != s.rows()) {
+                    problems.add(s.path() + ": " + actual.rows() + " rows, manifest says " + s.rows());
+                }
+            } catch (RuntimeException e) {
+                problems.add(s.path() + ": " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    private String now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}

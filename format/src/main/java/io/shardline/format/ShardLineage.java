@@ -1,0 +1,38 @@
+package io.shardline.format;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a shard says about itself in its Parquet footer (key {@link #FOOTER_KEY}): enough to rebuild and
+ * verify a dataset manifest from the shards alone.
+ *
+ * @param formatVersion version of this lineage record, {@link #FORMAT_VERSION}
+ * @param modality the shard's modality
+ * @param schemaName name and revision of the Parquet schema, see {@link ShardSchemas#schemaName}
+ * @param configFingerprint fingerprint of the pipeline configuration that wrote the shard
+ * @param rows rows written, equal to the footer's row count
+ * @param sources per source partition, the offsets whose records are rows of this shard
+ * @param writer which writer produced it ({@code subtask-N}), for operators reading logs
+ */
+public record ShardLineage(
+        int formatVersion,
+        Modality modality,
+        String schemaName,
+        String configFingerprint,
+        long rows,
+        List<OffsetRange> sources,
+        String writer) {
+
+    /** Parquet key-value metadata key under which the lineage JSON is stored. */
+    public static final String FOOTER_KEY = "shardline.lineage";
+
+    public static final int FORMAT_VERSION = 1;
+
+    public ShardLineage {
+        Objects.requireNonNull(modality, "modality");
+        Objects.requireNonNull(schemaName, "schemaName");
+        Objects.requireNonNull(configFingerprint, "configFingerprint");
+        sources = List.copyOf(sources);
+    }
+}

@@ -1,0 +1,93 @@
+package io.shardline.format;
+
+import static org.apache.parquet.schema.LogicalTypeAnnotation.stringType;
+import static org.apache.parquet.schema.LogicalTypeAnnotation.timestampType;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
+
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Types;
+import org.apache.parquet.schema.Types.GroupBuilder;
+
+/**
+ * The Parquet schema of each modality's shards. Only standard logical types (STRING, TIMESTAMP(MILLIS, UTC),
+ * MAP), so that pyarrow, DuckDB and Spark read the shards as they are. Column names are constants here; the
+ * writer and every reader use them.
+ *
+ * <p>Every schema ends with the provenance columns: {@code kafka_topic}, {@code kafka_partition},
+ * {@code kafka_offset} (together the stable id of the source record), {@code kafka_timestamp} and
+ * {@code ingest_time} (when shardline decoded the record).
+ */
+public final class ShardSchemas {
+
+    public static final String ID = "id";
+    public static final String SOURCE = "source";
+    public static final String EVENT_TIME = "event_time";
+    public static final String TEXT = "text";
+    public static final String CONTENT_TYPE = "content_type";
+    public static final String LABEL = "label";
+    public static final String IMAGE = "image";
+    public static final String DEVICE_ID = "device_id";
+    public static final String READINGS = "readings";
+    public static final String KAFKA_TOPIC = "kafka_topic";
+    public static final String KAFKA_PARTITION = "kafka_partition";
+    public static final String KAFKA_OFFSET = "kafka_offset";
+    public static final String KAFKA_TIMESTAMP = "kafka_timestamp";
+    public static final String INGEST_TIME = "ingest_time";
+
+    /** Bumped whenever a column changes; part of the schema's name and of each shard's lineage. */
+    public static final int REVISION = 1;
+
+    private static final LogicalTypeAnnotation UTC_MILLIS = timestampType(true, TimeUnit.MILLIS);
+
+    private static final MessageType TEXT_SCHEMA = provenance(header(Types.buildMessage())
+            .required(BINARY).as(stringType()).named(TEXT))
+            .named(schemaName(Modality.TEXT));
+
+    private static final MessageType IMAGE_SCHEMA = provenance(header(Types.buildMessage())
+            .required(BINARY).as(stringType()).named(CONTENT_TYPE)
+            .optional(BINARY).as(stringType()).named(LABEL)
+            .required(BINARY).named(IMAGE))
+            .named(schemaName(Modality.IMAGE));
+
+    private static final MessageType SENSOR_SCHEMA = provenance(header(Types.buildMessage())
+            .required(BINARY).as(stringType()).named(DEVICE_ID)
+            .requiredMap()
+                .key(BINARY).as(stringType())
+                .requiredValue(DOUBLE)
+                .named(READINGS))
+            .named(schemaName(Modality.SENSOR));
+
+    private ShardSchemas() {}
+
+    public static MessageType schema(Modality modality) {
+        return switch (modality) {
+            case TEXT -> TEXT_SCHEMA;
+            case IMAGE -> IMAGE_SCHEMA;
+            case SENSOR -> SENSOR_SCHEMA;
+        };
+    }
+
+    /** {@code shardline_text_v1} and so on: the Parquet message name, which carries the schema revision. */
+    public static String schemaName(Modality modality) {
+        return "shardline_" + modality.id() + "_v" + REVISION;
+    }
+
+    private static GroupBuilder<MessageType> header(GroupBuilder<MessageType> b) {
+        return b.required(BINARY).as(stringType()).named(ID)
+                .required(BINARY).as(stringType()).named(SOURCE)
+                .required(INT64).as(UTC_MILLIS).named(EVENT_TIME);
+    }
+
+    private static GroupBuilder<MessageType> provenance(GroupBuilder<MessageType> b) {
+        return b.required(BINARY).as(stringType()).named(KAFKA_TOPIC)
+                .required(INT32).named(KAFKA_PARTITION)
+                .required(INT64).named(KAFKA_OFFSET)
+                .required(INT64).as(UTC_MILLIS).named(KAFKA_TIMESTAMP)
+                .required(INT64).as(UTC_MILLIS).named(INGEST_TIME);
+    }
+}
