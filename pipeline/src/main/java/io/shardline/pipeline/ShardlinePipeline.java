@@ -1,0 +1,149 @@
+package io.shardline.pipeline;
+
+import io.shardline.format.Modality;
+import io.shardline.ingest.DeadLetter;
+import io.shardline.ingest.DeadLetterSerializer;
+import io.shardline.ingest.IngestOptions;
+import io.shardline.ingest.IngestRouter;
+import io.shardline.ingest.Ingested;
+import io.shardline.ingest.ShardlineDeserializer;
+import io.shardline.preprocess.Preprocessing;
+import io.shardline.shardwriter.ShardSinks;
+import io.shardline.shardwriter.ShardWriterOptions;
+import io.shardline.shardwriter.ShardWriterSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Assembles the shardline job graph:
+ *
+ * <pre>
+ *   KafkaSource(raw.text, raw.image, raw.sensor)  -- decode, validate (never throws)
+ *     -> route by modality
+ *          text   -> preprocess -> FileSink(Parquet, shards/text)
+ *          image  -> preprocess -> FileSink(Parquet, shards/image)
+ *          sensor -> preprocess -> FileSink(Parquet, shards/sensor)
+ *          dead letters -> KafkaSink(dead-letter topic, exactly-once transactions)
+ * </pre>
+ *
+ * All operators have the same parallelism and chain into one task per subtask, so records are never
+ * serialized between them. Operator uids are pinned ({@link Uids}): savepoints stay restorable across
+ * upgrades as long as these names stay.
+ */
+public final class ShardlinePipeline {
+
+    /** Operator uids. Changing one orphans its state in existing savepoints. */
+    public static final class Uids {
+        public static final String SOURCE = "shardline-kafka-source";
+        public static final String ROUTER = "shardline-ingest-router";
+        public static final String DEAD_LETTERS = "shardline-dead-letter-sink";
+
+        public static String shards(Modality m) {
+            return "shardline-" + m.id() + "-shards";
+        }
+
+        private Uids() {}
+    }
+
+    private final Configuration conf;
+    private UnaryOperator<DataStream<Ingested>> afterIngest = UnaryOperator.identity();
+
+    public ShardlinePipeline(Configuration conf) {
+        this.conf = conf;
+    }
+
+    /**
+     * Inserts operators right after the source, e.g. a fault injector in tests. The function must keep the
+     * stream's parallelism so the chain stays intact.
+     */
+    public ShardlinePipeline afterIngest(UnaryOperator<DataStream<Ingested>> stage) {
+        this.afterIngest = stage;
+        return this;
+    }
+
+    /** Adds the job's operators to {@code env}. Validates the configuration first and fails naming the key. */
+    public void addTo(StreamExecutionEnvironment env) {
+        String bootstrap = IngestOptions.requireBootstrapServers(conf);
+        String root = conf.getOptional(ShardWriterOptions.DATASET_ROOT).orElseThrow(() -> new IllegalArgumentException(
+                "'" + ShardWriterOptions.DATASET_ROOT.key() + "' is not set: give the dataset root URI"
+                        + " (file:///path or s3://bucket/prefix)"));
+        ShardWriterSettings settings = ShardWriterSettings.from(conf, ConfigFingerprint.of(conf));
+
+        DataStream<Ingested> ingested = env.fromSource(kafkaSource(bootstrap), WatermarkStrategy.noWatermarks(), "kafka-source")
+                .uid(Uids.SOURCE);
+        ingested = afterIngest.apply(ingested);
+
+        SingleOutputStreamOperator<Void> routed = ingested.process(new IngestRouter()).name("route-by-modality").uid(Uids.ROUTER);
+
+        Preprocessing.text(routed.getSideOutput(IngestRouter.TEXT), conf)
+                .sinkTo(ShardSinks.fileSink(Modality.TEXT, root, settings))
+                .name("text-shards").uid(Uids.shards(Modality.TEXT));
+        Preprocessing.image(routed.getSideOutput(IngestRouter.IMAGE), conf)
+                .sinkTo(ShardSinks.fileSink(Modality.IMAGE, root, settings))
+                .name("image-shards").uid(Uids.shards(Modality.IMAGE));
+        Preprocessing.sensor(routed.getSideOutput(IngestRouter.SENSOR), conf)
+                .sinkTo(ShardSinks.fileSink(Modality.SENSOR, root, settings))
+                .name("sensor-shards").uid(Uids.shards(Modality.SENSOR));
+
+        routed.getSideOutput(IngestRouter.DEAD_LETTERS)
+                .sinkTo(deadLetterSink(bootstrap))
+                .name("dead-letters").uid(Uids.DEAD_LETTERS);
+    }
+
+    private KafkaSource<Ingested> kafkaSource(String bootstrap) {
+        List<String> topics = new ArrayList<>(IngestOptions.topics(conf).keySet());
+        topics.sort(null);
+        KafkaSourceBuilder<Ingested> b = KafkaSource.<Ingested>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topics)
+                .setGroupId(conf.get(IngestOptions.GROUP_ID))
+                .setDeserializer(new ShardlineDeserializer(IngestOptions.topics(conf), IngestOptions.limits(conf)))
+                .setStartingOffsets(switch (conf.get(IngestOptions.STARTING_OFFSETS)) {
+                    case EARLIEST -> OffsetsInitializer.earliest();
+                    case LATEST -> OffsetsInitializer.latest();
+                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                })
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                // A whole image must fit one fetch; the consumer returns an oversized batch anyway, this avoids
+                // round trips.
+                .setProperty("max.partition.fetch.bytes", Long.toString(
+                        Math.max(1 << 20, conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE).getBytes() + 1024)));
+        Properties extra = new Properties();
+        extra.putAll(IngestOptions.kafkaProperties(conf));
+        b.setProperties(extra);
+        if (conf.get(IngestOptions.BOUNDED)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    private KafkaSink<DeadLetter> deadLetterSink(String bootstrap) {
+        Properties producer = new Properties();
+        producer.putAll(IngestOptions.kafkaProperties(conf));
+        long maxRequest = Math.max(conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE).getBytes(),
+                conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE).getBytes()) * 2 + (1 << 20);
+        producer.putIfAbsent("max.request.size", Long.toString(Math.min(maxRequest, Integer.MAX_VALUE)));
+        // Must stay below the broker's transaction.max.timeout.ms (15 minutes by default).
+        producer.putIfAbsent("transaction.timeout.ms", "600000");
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new DeadLetterSerializer(conf.get(IngestOptions.DEAD_LETTER_TOPIC)))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(conf.get(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX))
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+}

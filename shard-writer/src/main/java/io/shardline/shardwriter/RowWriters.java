@@ -1,0 +1,156 @@
+package io.shardline.shardwriter;
+
+import static io.shardline.format.ShardSchemas.CONTENT_TYPE;
+import static io.shardline.format.ShardSchemas.DEVICE_ID;
+import static io.shardline.format.ShardSchemas.EVENT_TIME;
+import static io.shardline.format.ShardSchemas.ID;
+import static io.shardline.format.ShardSchemas.IMAGE;
+import static io.shardline.format.ShardSchemas.INGEST_TIME;
+import static io.shardline.format.ShardSchemas.KAFKA_OFFSET;
+import static io.shardline.format.ShardSchemas.KAFKA_PARTITION;
+import static io.shardline.format.ShardSchemas.KAFKA_TIMESTAMP;
+import static io.shardline.format.ShardSchemas.KAFKA_TOPIC;
+import static io.shardline.format.ShardSchemas.LABEL;
+import static io.shardline.format.ShardSchemas.READINGS;
+import static io.shardline.format.ShardSchemas.SOURCE;
+import static io.shardline.format.ShardSchemas.TEXT;
+
+import io.shardline.format.Modality;
+import io.shardline.ingest.ImageSample;
+import io.shardline.ingest.SensorSample;
+import io.shardline.ingest.SourceRef;
+import io.shardline.ingest.TextSample;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+
+/**
+ * The row writers of the three modalities. Field indexes follow the column order of
+ * {@link io.shardline.format.ShardSchemas}; {@code ShardSchemasTest} checks that they agree.
+ */
+public final class RowWriters {
+
+    private RowWriters() {}
+
+    public static final ShardRowWriter<TextSample> TEXT_ROWS = new ShardRowWriter<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Modality modality() {
+            return Modality.TEXT;
+        }
+
+        @Override
+        public SourceRef ref(TextSample s) {
+            return s.ref();
+        }
+
+        @Override
+        public void write(RecordConsumer rc, TextSample s) {
+            int i = header(rc, s.id(), s.source(), s.eventTime());
+            string(rc, TEXT, i++, s.text());
+            provenance(rc, i, s.ref(), s.ingestTime());
+        }
+    };
+
+    public static final ShardRowWriter<ImageSample> IMAGE_ROWS = new ShardRowWriter<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Modality modality() {
+            return Modality.IMAGE;
+        }
+
+        @Override
+        public SourceRef ref(ImageSample s) {
+            return s.ref();
+        }
+
+        @Override
+        public void write(RecordConsumer rc, ImageSample s) {
+            int i = header(rc, s.id(), s.source(), s.eventTime());
+            string(rc, CONTENT_TYPE, i++, s.contentType());
+            if (s.label() != null) {
+                string(rc, LABEL, i, s.label());
+            }
+            i++;
+            rc.startField(IMAGE, i);
+            // The sample is immutable and outlives the write call, so Parquet may keep the array without copying.
+            rc.addBinary(Binary.fromConstantByteArray(s.data()));
+            rc.endField(IMAGE, i++);
+            provenance(rc, i, s.ref(), s.ingestTime());
+        }
+    };
+
+    public static final ShardRowWriter<SensorSample> SENSOR_ROWS = new ShardRowWriter<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Modality modality() {
+            return Modality.SENSOR;
+        }
+
+        @Override
+        public SourceRef ref(SensorSample s) {
+            return s.ref();
+        }
+
+        @Override
+        public void write(RecordConsumer rc, SensorSample s) {
+            int i = header(rc, s.id(), s.source(), s.eventTime());
+            string(rc, DEVICE_ID, i++, s.deviceId());
+            rc.startField(READINGS, i);
+            rc.startGroup();
+            rc.startField("key_value", 0);
+            for (int c = 0; c < s.channels().length; c++) {
+                rc.startGroup();
+                string(rc, "key", 0, s.channels()[c]);
+                rc.startField("value", 1);
+                rc.addDouble(s.values()[c]);
+                rc.endField("value", 1);
+                rc.endGroup();
+            }
+            rc.endField("key_value", 0);
+            rc.endGroup();
+            rc.endField(READINGS, i++);
+            provenance(rc, i, s.ref(), s.ingestTime());
+        }
+    };
+
+    @SuppressWarnings("unchecked")
+    public static <T> ShardRowWriter<T> forModality(Modality m) {
+        return (ShardRowWriter<T>) switch (m) {
+            case TEXT -> TEXT_ROWS;
+            case IMAGE -> IMAGE_ROWS;
+            case SENSOR -> SENSOR_ROWS;
+        };
+    }
+
+    private static int header(RecordConsumer rc, String id, String source, long eventTime) {
+        string(rc, ID, 0, id);
+        string(rc, SOURCE, 1, source);
+        int64(rc, EVENT_TIME, 2, eventTime);
+        return 3;
+    }
+
+    private static void provenance(RecordConsumer rc, int i, SourceRef ref, long ingestTime) {
+        string(rc, KAFKA_TOPIC, i, ref.topic());
+        rc.startField(KAFKA_PARTITION, i + 1);
+        rc.addInteger(ref.partition());
+        rc.endField(KAFKA_PARTITION, i + 1);
+        int64(rc, KAFKA_OFFSET, i + 2, ref.offset());
+        int64(rc, KAFKA_TIMESTAMP, i + 3, ref.timestamp());
+        int64(rc, INGEST_TIME, i + 4, ingestTime);
+    }
+
+    private static void string(RecordConsumer rc, String name, int index, String value) {
+        rc.startField(name, index);
+        rc.addBinary(Binary.fromString(value));
+        rc.endField(name, index);
+    }
+
+    private static void int64(RecordConsumer rc, String name, int index, long value) {
+        rc.startField(name, index);
+        rc.addLong(value);
+        rc.endField(name, index);
+    }
+}

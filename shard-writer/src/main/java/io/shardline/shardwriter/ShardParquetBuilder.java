@@ -1,0 +1,76 @@
+package io.shardline.shardwriter;
+
+import io.shardline.format.ShardSchemas;
+import java.io.IOException;
+import org.apache.flink.formats.parquet.ParquetBuilder;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+
+/**
+ * Creates the Parquet writer of one shard. Serializable: it carries only settings, and builds writers on the
+ * task manager, one per shard file.
+ */
+final class ShardParquetBuilder<T> implements ParquetBuilder<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Binary statistics of this length are plenty to prune on ids; longer would bloat footers. */
+    private static final int STATISTICS_TRUNCATE_LENGTH = 64;
+
+    private final ShardRowWriter<T> rows;
+    private final ShardWriterSettings settings;
+
+    ShardParquetBuilder(ShardRowWriter<T> rows, ShardWriterSettings settings) {
+        this.rows = rows;
+        this.settings = settings;
+    }
+
+    @Override
+    public ParquetWriter<T> createWriter(OutputFile out) throws IOException {
+        Configuration conf = new Configuration(false);
+        conf.setInt("parquet.compression.codec.zstd.level", settings.zstdLevel());
+        Builder<T> b = new Builder<>(out, new ShardWriteSupport<>(rows, settings.configFingerprint(), settings.writerVersion()))
+                .withConf(conf)
+                .withWriteMode(ParquetFileWriter.Mode.CREATE)
+                .withCompressionCodec(settings.compression())
+                .withRowGroupSize(settings.rowGroupBytes())
+                .withPageSize(settings.pageBytes())
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+                .withStatisticsTruncateLength(STATISTICS_TRUNCATE_LENGTH)
+                .withColumnIndexTruncateLength(STATISTICS_TRUNCATE_LENGTH)
+                .withPageWriteChecksumEnabled(true)
+                // Unique per row: a dictionary only costs time before Parquet gives up on it.
+                .withDictionaryEncoding(ShardSchemas.ID, false)
+                .withDictionaryEncoding(ShardSchemas.TEXT, false);
+        if (rows.modality() == io.shardline.format.Modality.IMAGE) {
+            b = b.withDictionaryEncoding(ShardSchemas.IMAGE, false)
+                    .withStatisticsEnabled(ShardSchemas.IMAGE, false)
+                    .withCompressionCodec(ShardSchemas.IMAGE, CompressionCodecName.UNCOMPRESSED);
+        }
+        return b.build();
+    }
+
+    private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
+        private final WriteSupport<T> support;
+
+        Builder(OutputFile out, WriteSupport<T> support) {
+            super(out);
+            this.support = support;
+        }
+
+        @Override
+        protected Builder<T> self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<T> getWriteSupport(Configuration conf) {
+            return support;
+        }
+    }
+}

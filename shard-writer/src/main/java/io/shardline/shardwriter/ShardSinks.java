@@ -1,0 +1,41 @@
+package io.shardline.shardwriter;
+
+import io.shardline.format.DatasetStore;
+import io.shardline.format.Modality;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.parquet.ParquetWriterFactory;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+
+/**
+ * Builds the exactly-once Parquet sink of a modality: Flink's {@link FileSink} in bulk mode, writing
+ * {@code <root>/shards/<modality>/part-<uuid>-<subtask>-<n>.parquet}.
+ *
+ * <p>Lifecycle of a shard: in-progress (a hidden file, or an open multipart upload on S3) while rows are
+ * written; pending when it rolls (on a checkpoint or at the target size); committed, i.e. renamed into its
+ * visible name or its upload completed, only once the checkpoint that covers it is complete. On restore, the
+ * pending shards of the restored checkpoint are committed and in-progress ones are discarded, so each Kafka
+ * record is in exactly one committed shard.
+ */
+public final class ShardSinks {
+
+    private ShardSinks() {}
+
+    public static <T> FileSink<T> fileSink(Modality modality, String datasetRoot, ShardWriterSettings settings) {
+        ShardRowWriter<T> rows = RowWriters.forModality(modality);
+        Path dir = new Path(trimSlash(datasetRoot) + "/" + DatasetStore.SHARDS_DIR + "/" + modality.id());
+        return FileSink.forBulkFormat(dir, new ParquetWriterFactory<>(new ShardParquetBuilder<>(rows, settings)))
+                .withBucketAssigner(new BasePathBucketAssigner<>())
+                .withRollingPolicy(new SizeOrCheckpointRollingPolicy<>(settings.targetShardBytes()))
+                .withOutputFileConfig(OutputFileConfig.builder()
+                        .withPartPrefix("part")
+                        .withPartSuffix(DatasetStore.SHARD_SUFFIX)
+                        .build())
+                .build();
+    }
+
+    private static String trimSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}

@@ -1,0 +1,60 @@
+package io.shardline.shardwriter;
+
+import io.shardline.format.ManifestCodec;
+import io.shardline.format.ShardLineage;
+import io.shardline.format.ShardSchemas;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.api.RecordConsumer;
+
+/**
+ * Parquet write support for one shard: writes rows with a {@link ShardRowWriter} and, when the shard is
+ * finished, puts its {@link ShardLineage} into the footer. One instance per shard file; used by the sink
+ * writer's task thread only.
+ */
+final class ShardWriteSupport<T> extends WriteSupport<T> {
+
+    private final ShardRowWriter<T> rows;
+    private final String configFingerprint;
+    private final String writerVersion;
+    private final LineageTracker lineage = new LineageTracker();
+    private RecordConsumer consumer;
+
+    ShardWriteSupport(ShardRowWriter<T> rows, String configFingerprint, String writerVersion) {
+        this.rows = rows;
+        this.configFingerprint = configFingerprint;
+        this.writerVersion = writerVersion;
+    }
+
+    @Override
+    public String getName() {
+        return "shardline";
+    }
+
+    @Override
+    public WriteContext init(Configuration configuration) {
+        return new WriteContext(ShardSchemas.schema(rows.modality()), Map.of());
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+        this.consumer = recordConsumer;
+    }
+
+    @Override
+    public void write(T sample) {
+        consumer.startMessage();
+        rows.write(consumer, sample);
+        consumer.endMessage();
+        lineage.add(rows.ref(sample));
+    }
+
+    @Override
+    public FinalizedWriteContext finalizeWrite() {
+        ShardLineage l = new ShardLineage(ShardLineage.FORMAT_VERSION, rows.modality(),
+                ShardSchemas.schemaName(rows.modality()), configFingerprint, lineage.rows(), lineage.ranges(),
+                writerVersion);
+        return new FinalizedWriteContext(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(l)));
+    }
+}
