@@ -1,0 +1,169 @@
+package io.shardline.localstack;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka 4.x broker in this JVM: one KRaft node acting as broker and controller, listening on
+ * 127.0.0.1 only, with transactions (transaction.version 2) and messages up to {@link #MAX_MESSAGE_BYTES}.
+ * Start-up takes a few seconds.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    /** Largest record batch the broker and its topics accept: room for a 16 MiB image and its headers. */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024 + 64 * 1024;
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final Path logDir;
+
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+        this.logDir = logDir;
+    }
+
+    /** Formats {@code logDir} (which must be empty or absent) and starts the broker. */
+    public static EmbeddedKafka start(Path logDir) {
+        // The controller listener cannot use port 0 with a static voter set; pick both ports up front.
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Properties p = new Properties();
+        p.put("node.id", "1");
+        p.put("process.roles", "broker,controller");
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("log.dirs", logDir.toAbsolutePath().toString());
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("num.partitions", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+        p.put("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+        p.put("auto.create.topics.enable", "false");
+        // Producers' transactions must time out within this; the dead-letter sink uses 10 minutes.
+        p.put("transaction.max.timeout.ms", "900000");
+        p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        KafkaConfig config = KafkaConfig.fromProps(p);
+        try {
+            Files.createDirectories(logDir);
+            new Formatter()
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logDir.toAbsolutePath().toString()))
+                    // Since 4.4 the bootstrap features (transaction.version=2 among them) are written only into
+                    // the metadata log directory; without this call only metadata.version is finalized.
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setFeatureLevel("transaction.version", (short) 2)
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .run();
+        } catch (Exception e) { // Formatter.run declares Exception
+            throw new IllegalStateException("cannot format the Kafka log folder " + logDir + ": " + e.getMessage(), e);
+        }
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
+        }
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        LOG.info("Kafka broker started at {} (log folder {})", bootstrap, logDir);
+        return new EmbeddedKafka(server, bootstrap, logDir);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Admin client settings for this broker. */
+    public Map<String, Object> clientConfig() {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    }
+
+    /** Creates topics (if absent) with the given partition count and the broker's message size limit. */
+    public void createTopics(int partitions, Collection<String> names) {
+        try (Admin admin = Admin.create(clientConfig())) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String n : names) {
+                topics.add(new NewTopic(n, partitions, (short) 1)
+                        .configs(Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES))));
+            }
+            admin.createTopics(topics).values().forEach((name, f) -> {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while creating topic " + name, e);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("topic " + name + " was not created within 30 s", e);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        LOG.info("Kafka broker at {} stopped", bootstrapServers);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+        }
+    }
+}
