@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kafka 4.x broker in this JVM: one KRaft node acting as broker and controller, listening on
+ * A real Kafka 4 broker in this JVM: one KRaft node acting as broker and controller, listening on
  * 127.0.0.1 only, with transactions (transaction.version 2) and messages up to {@link #MAX_MESSAGE_BYTES}.
  * Start-up takes a few seconds.
  */
@@ -90,8 +90,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNodeId(1)
                     .setClusterId(Uuid.randomUuid().toString())
                     .setDirectories(List.of(logDir.toAbsolutePath().toString()))
-                    // Since 4.4 the bootstrap features (transaction.version=2 among them) are written only into
-                    // the metadata log directory; without this call only metadata.version is finalized.
+                    // Newer Kafka releases write the bootstrap features (transaction.version=2 among them) only
+                    // into the metadata log directory; without this call only metadata.version is finalized.
                     .setMetadataLogDirectory(config.metadataLogDir())
                     .setControllerListenerName("CONTROLLER")
                     .setReleaseVersion(MetadataVersion.latestProduction())

@@ -42,11 +42,13 @@ public final class LocalFlink implements AutoCloseable {
     private final MiniCluster cluster;
     private final Configuration clusterConf;
     private final Path workDir;
+    private final Path pluginsDir;
 
-    private LocalFlink(MiniCluster cluster, Configuration clusterConf, Path workDir) {
+    private LocalFlink(MiniCluster cluster, Configuration clusterConf, Path workDir, Path pluginsDir) {
         this.cluster = cluster;
         this.clusterConf = clusterConf;
         this.workDir = workDir;
+        this.pluginsDir = pluginsDir;
     }
 
     /**
@@ -93,7 +95,17 @@ public final class LocalFlink implements AutoCloseable {
         // MiniCluster.start initialized the filesystems without plugins; load them now, before any job runs.
         initializeFileSystems(conf, pluginsDir);
         LOG.info("Flink MiniCluster started with {} slots; REST at {}", slots, cluster.getRestAddress().getNow(null));
-        return new LocalFlink(cluster, conf, workDir);
+        return new LocalFlink(cluster, conf, workDir, pluginsDir);
+    }
+
+    /**
+     * Re-initializes Flink's filesystems with extra settings (such as the {@code s3.*} keys of an S3 server
+     * started after this cluster). Filesystems are JVM-wide: this affects every job of this process.
+     */
+    public void configureFileSystems(Configuration fileSystemConf) {
+        Configuration conf = new Configuration(clusterConf);
+        conf.addAll(fileSystemConf);
+        initializeFileSystems(conf, pluginsDir);
     }
 
     static void initializeFileSystems(Configuration conf, Path pluginsDir) {

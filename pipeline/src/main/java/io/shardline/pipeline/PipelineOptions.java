@@ -1,0 +1,44 @@
+package io.shardline.pipeline;
+
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+
+/**
+ * Options of the job as a whole. Parallelism, checkpointing and restarts use Flink's own keys
+ * ({@code parallelism.default}, {@code execution.checkpointing.*}, {@code restart-strategy.*}); shardline only
+ * sets defaults for them where Flink has none that fit.
+ */
+public final class PipelineOptions {
+
+    private PipelineOptions() {}
+
+    public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("shardline.pipeline.job-name")
+            .stringType()
+            .defaultValue("shardline")
+            .withDescription("Name of the Flink job.");
+
+    /** Checkpoint interval used when {@code execution.checkpointing.interval} is not set. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    public static ConfigOption<?>[] all() {
+        return new ConfigOption<?>[] {JOB_NAME};
+    }
+
+    /**
+     * The job configuration with shardline's defaults filled in: exactly-once checkpoints every 10 s unless
+     * configured otherwise. Shards are committed on checkpoints, so the interval is also how fresh the data
+     * on storage is, and a lower bound of how small shards get.
+     */
+    public static Configuration withDefaults(Configuration conf) {
+        Configuration c = new Configuration(conf);
+        if (c.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
+            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
+        }
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        return c;
+    }
+}

@@ -1,0 +1,276 @@
+package io.shardline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.DatasetVersions;
+import io.shardline.format.Modality;
+import io.shardline.format.ShardEntry;
+import io.shardline.ingest.IngestOptions;
+import io.shardline.ingest.Ingested;
+import io.shardline.localstack.LocalStack;
+import io.shardline.localstack.SampleData;
+import io.shardline.pipeline.testutils.DeadLetterTopic;
+import io.shardline.pipeline.testutils.FailingMapper;
+import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.shardwriter.Datasets;
+import io.shardline.shardwriter.S3Settings;
+import io.shardline.shardwriter.ShardWriterOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton's guarantees, end to end on real components: an in-JVM Kafka broker, a Flink
+ * MiniCluster, the local filesystem and an in-JVM S3-compatible server. Each test uses its own topics and
+ * dataset, on one shared stack.
+ */
+class PipelineITCase {
+
+    static final int RECORDS = 100_000;
+    static final int PARALLELISM = 2;
+
+    @TempDir
+    static Path tmp;
+
+    static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.builder(tmp.resolve("stack")).partitions(PARALLELISM).slots(PARALLELISM).withS3().start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** Job configuration of one test: its own topics, dataset and transactional ids. */
+    static Configuration conf(String name, String datasetRoot) {
+        Configuration c = new Configuration();
+        c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+        c.set(IngestOptions.TEXT_TOPIC, name + ".raw.text");
+        c.set(IngestOptions.IMAGE_TOPIC, name + ".raw.image");
+        c.set(IngestOptions.SENSOR_TOPIC, name + ".raw.sensor");
+        c.set(IngestOptions.DEAD_LETTER_TOPIC, name + ".dead-letter");
+        c.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, name + "-dlq");
+        c.set(IngestOptions.GROUP_ID, name);
+        c.set(IngestOptions.TEXT_MAX_RECORD_SIZE, MemorySize.parse("64kb"));
+        c.set(IngestOptions.BOUNDED, true);
+        c.set(ShardWriterOptions.DATASET_ROOT, datasetRoot);
+        c.set(ShardWriterOptions.DATASET_NAME, name);
+        c.set(ShardWriterOptions.ROW_GROUP_SIZE, MemorySize.parse("1mb"));
+        c.set(ShardWriterOptions.TARGET_SHARD_SIZE, MemorySize.parse("4mb"));
+        c.set(PipelineOptions.JOB_NAME, name);
+        c.set(CoreOptions.DEFAULT_PARALLELISM, PARALLELISM);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        stack.kafka().createTopics(PARALLELISM, List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
+                c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC)));
+        return c;
+    }
+
+    static String fileRoot(String name) {
+        return tmp.resolve("datasets").resolve(name).toUri().toString();
+    }
+
+    static Map<Modality, String> topics(Configuration c) {
+        Map<Modality, String> m = new EnumMap<>(Modality.class);
+        for (Modality mod : Modality.values()) {
+            m.put(mod, IngestOptions.topic(c, mod));
+        }
+        return m;
+    }
+
+    static SampleData data(long records) {
+        return new SampleData(new SampleData.Plan(records, 1, 1100, 64 * 1024 + 1, 7));
+    }
+
+    static JobClient start(Configuration c, UnaryOperator<DataStream<Ingested>> afterIngest) throws Exception {
+        Configuration job = PipelineOptions.withDefaults(c);
+        return ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(afterIngest), job);
+    }
+
+    static void runBounded(Configuration c, UnaryOperator<DataStream<Ingested>> afterIngest) throws Exception {
+        start(c, afterIngest).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+    }
+
+    static DatasetManifest publish(Configuration c) {
+        return Datasets.versions(c).publishNext(false).orElseThrow(() -> new AssertionError("no new version to publish"));
+    }
+
+    /**
+     * The core check: the latest version's shards hold each valid id exactly once and nothing else, the
+     * dead-letter topic holds exactly the malformed records with their reasons, and the manifest equals one
+     * rebuilt from the shards' footers.
+     */
+    static void assertExactlyOnce(Configuration c, SampleData data) {
+        DatasetStore store = Datasets.store(c);
+        DatasetManifest manifest = store.latest().orElseThrow(() -> new AssertionError("no version was published"));
+        SampleData.Expected expected = data.expected();
+
+        List<ShardRows.Row> rows = ShardRows.read(store, manifest);
+        Set<String> ids = new HashSet<>();
+        Map<Modality, Long> rowsByModality = new EnumMap<>(Modality.class);
+        for (ShardRows.Row r : rows) {
+            assertThat(ids.add(r.id())).as("id %s appears twice (second in %s)", r.id(), r.shard()).isTrue();
+            SampleData.Fate fate = data.fate(SampleData.indexOf(r.id()));
+            assertThat(fate.valid()).as("row %s should have been dead-lettered as %s", r.id(), fate.reason()).isTrue();
+            assertThat(r.shard()).startsWith("shards/" + fate.modality().id() + "/");
+            assertThat(r.topic()).isEqualTo(IngestOptions.topic(c, fate.modality()));
+            rowsByModality.merge(fate.modality(), 1L, Long::sum);
+        }
+        assertThat(rows).hasSize((int) expected.valid());
+        for (Modality m : Modality.values()) {
+            assertThat(manifest.rows(m)).isEqualTo(expected.validByModality().get(m));
+        }
+
+        List<DeadLetterTopic.Letter> letters = DeadLetterTopic.readAll(stack.kafka().bootstrapServers(),
+                c.get(IngestOptions.DEAD_LETTER_TOPIC));
+        Map<String, Long> byReason = new TreeMap<>();
+        Set<String> sources = new HashSet<>();
+        for (DeadLetterTopic.Letter l : letters) {
+            String id = new String(l.key(), StandardCharsets.UTF_8);
+            SampleData.Fate fate = data.fate(SampleData.indexOf(id));
+            assertThat(fate.reason()).as("dead letter %s", id).isNotNull();
+            assertThat(l.reason()).as("reason of dead letter %s", id).isEqualTo(fate.reason().code());
+            assertThat(l.sourceTopic()).isEqualTo(IngestOptions.topic(c, fate.modality()));
+            assertThat(sources.add(l.sourceTopic() + "-" + l.sourcePartition() + "@" + l.sourceOffset()))
+                    .as("dead letter %s appears twice", id).isTrue();
+            byReason.merge(l.reason(), 1L, Long::sum);
+        }
+        assertThat(byReason).isEqualTo(expected.deadLettersByReason());
+
+        DatasetVersions versions = Datasets.versions(c);
+        assertThat(versions.rebuild(manifest.version()).content()).isEqualTo(manifest.content());
+        assertThat(versions.verify(manifest)).isEmpty();
+        for (ShardEntry s : manifest.shards()) {
+            String name = s.path().substring(s.path().lastIndexOf('/') + 1);
+            assertThat(name).startsWith("part-").endsWith(".parquet").doesNotContain("inprogress");
+        }
+    }
+
+    @Test
+    void everyValidRecordLandsInExactlyOneShard() throws Exception {
+        Configuration c = conf("exactly-once", fileRoot("exactly-once"));
+        SampleData data = data(RECORDS);
+        data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS, n -> {});
+
+        runBounded(c, UnaryOperator.identity());
+        DatasetManifest v1 = publish(c);
+        assertThat(v1.version()).isEqualTo(1);
+        assertThat(v1.totalRows()).isEqualTo(data.expected().valid());
+        assertThat(v1.sources()).isNotEmpty();
+        assertExactlyOnce(c, data);
+        // Nothing new committed since: no new version unless forced.
+        assertThat(Datasets.versions(c).publishNext(false)).isEmpty();
+    }
+
+    @Test
+    void exactlyOnceAcrossInjectedFailures() throws Exception {
+        Configuration c = conf("failures", fileRoot("failures"));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        SampleData data = data(RECORDS);
+        data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS, n -> {});
+        FailingMapper.FAILURES.set(0);
+
+        runBounded(c, s -> s.map(new FailingMapper<Ingested>(2, 15_000)).returns(TypeInformation.of(Ingested.class))
+                .name("fault-injector"));
+
+        assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
+        publish(c);
+        assertExactlyOnce(c, data);
+    }
+
+    @Test
+    void stopWithSavepointAndResume() throws Exception {
+        Configuration c = conf("savepoint", fileRoot("savepoint"));
+        c.set(IngestOptions.BOUNDED, false);
+        SampleData data = data(RECORDS);
+        data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS * 6 / 10, n -> {});
+        DatasetStore store = Datasets.store(c);
+
+        JobClient first = start(c, UnaryOperator.identity());
+        await("a first shard is committed", Duration.ofMinutes(2), () -> !store.listCommittedShards().isEmpty());
+        String savepoint = first.stopWithSavepoint(false, stack.flink().savepointDir().toUri().toString(),
+                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+
+        data.produce(stack.kafka().bootstrapServers(), topics(c), RECORDS * 6 / 10, RECORDS, n -> {});
+        Configuration resumed = new Configuration(c);
+        resumed.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        JobClient second = start(resumed, UnaryOperator.identity());
+        long valid = data.expected().valid();
+        await("all valid rows are committed", Duration.ofMinutes(3), () -> committedRows(store) >= valid);
+        second.stopWithSavepoint(false, stack.flink().savepointDir().toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
+
+        publish(c);
+        assertExactlyOnce(c, data);
+    }
+
+    @Test
+    void shardsThroughS3AreReadBackThroughS3A() throws Exception {
+        String name = "s3";
+        Configuration c = conf(name, "s3://" + LocalStack.BUCKET + "/datasets/" + name);
+        c.set(ShardWriterOptions.S3_ENDPOINT, stack.s3().endpoint());
+        c.set(ShardWriterOptions.S3_PATH_STYLE, true);
+        c.set(ShardWriterOptions.S3_ACCESS_KEY, stack.s3().accessKey());
+        c.set(ShardWriterOptions.S3_SECRET_KEY, stack.s3().secretKey());
+        stack.flink().configureFileSystems(S3Settings.flinkFileSystemConfig(c));
+        SampleData data = data(20_000);
+        data.produce(stack.kafka().bootstrapServers(), topics(c), 0, 20_000, n -> {});
+
+        runBounded(c, UnaryOperator.identity());
+        DatasetManifest manifest = publish(c);
+
+        assertThat(Datasets.store(c).fileSystem().getUri().getScheme()).isEqualTo("s3");
+        assertThat(manifest.shards()).isNotEmpty();
+        // verify() re-reads every shard through S3A and compares size and SHA-256 with the manifest.
+        assertExactlyOnce(c, data);
+        // And the objects are really in the S3 server's store, under the bucket.
+        assertThat(stack.dataDir().resolve("s3").resolve(LocalStack.BUCKET).resolve("datasets").resolve(name)
+                .resolve(manifest.shards().get(0).path())).exists();
+    }
+
+    static long committedRows(DatasetStore store) {
+        return store.listCommittedShards().stream().mapToLong(p -> store.readLineage(p).rows()).sum();
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.shardline.pipeline.testutils;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.ShardEntry;
+import io.shardline.format.ShardSchemas;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+
+/** Reads the rows of a version's shards back with parquet-hadoop, independently of the writer's code. */
+public final class ShardRows {
+
+    /** The identity of one row: its id and where it came from. */
+    public record Row(String id, String topic, int partition, long offset, String shard) {}
+
+    private ShardRows() {}
+
+    public static List<Row> read(DatasetStore store, DatasetManifest manifest) {
+        List<Row> rows = new ArrayList<>();
+        for (ShardEntry s : manifest.shards()) {
+            Path p = store.resolve(s.path());
+            long n = 0;
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p)
+                    .withConf(store.fileSystem().getConf())
+                    .build()) {
+                Group g;
+                while ((g = reader.read()) != null) {
+                    rows.add(new Row(g.getString(ShardSchemas.ID, 0), g.getString(ShardSchemas.KAFKA_TOPIC, 0),
+                            g.getInteger(ShardSchemas.KAFKA_PARTITION, 0), g.getLong(ShardSchemas.KAFKA_OFFSET, 0), s.path()));
+                    n++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read shard " + p, e);
+            }
+            if (n != s.rows()) {
+                throw new AssertionError("shard " + s.path() + " holds " + n + " rows, its manifest entry says " + s.rows());
+            }
+        }
+        return rows;
+    }
+}
