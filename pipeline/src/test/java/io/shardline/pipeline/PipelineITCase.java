@@ -7,8 +7,10 @@ import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
 import io.shardline.format.Modality;
 import io.shardline.format.ShardEntry;
+import io.shardline.ingest.DeadLetter;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
+import io.shardline.localstack.EmbeddedKafka;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
 import io.shardline.pipeline.testutils.DeadLetterTopic;
@@ -20,13 +22,16 @@ import io.shardline.shardwriter.ShardWriterOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -39,6 +44,11 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,6 +268,88 @@ class PipelineITCase {
         // And the objects are really in the S3 server's store, under the bucket.
         assertThat(stack.dataDir().resolve("s3").resolve(LocalStack.BUCKET).resolve("datasets").resolve(name)
                 .resolve(manifest.shards().get(0).path())).exists();
+    }
+
+    @Test
+    void hostileRecordsAreDeadLetteredWithoutRestart() throws Exception {
+        Configuration c = conf("hostile", fileRoot("hostile"));
+        String text = c.get(IngestOptions.TEXT_TOPIC);
+        String image = c.get(IngestOptions.IMAGE_TOPIC);
+        String sensor = c.get(IngestOptions.SENSOR_TOPIC);
+        Map<String, String> expectedReason = new TreeMap<>();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        String head = "{\"source\":\"x\",\"event_time\":1,";
+        BiConsumer<String, Object[]> add = (reason, r) -> {
+            String key = (String) r[1];
+            if (reason != null) {
+                expectedReason.put(key, reason);
+            }
+            RecordHeaders h = new RecordHeaders();
+            for (int i = 3; i + 1 < r.length; i += 2) {
+                h.add((String) r[i], ((String) r[i + 1]).getBytes(StandardCharsets.ISO_8859_1));
+            }
+            records.add(new ProducerRecord<>((String) r[0], null, key.getBytes(StandardCharsets.UTF_8), (byte[]) r[2], h));
+        };
+        add.accept("json-limit-exceeded", new Object[] {text, "deep", utf8(head + "\"id\":\"deep\",\"text\":\"a\",\"n\":"
+                + "[".repeat(10_000) + "]".repeat(10_000) + "}")});
+        add.accept("record-too-large", new Object[] {text, "huge-string", utf8(head + "\"id\":\"huge-string\",\"text\":\""
+                + "a".repeat(2 << 20) + "\"}")});
+        add.accept("record-too-large", new Object[] {text, "million-digits", utf8(head + "\"id\":\"million-digits\",\"text\":\"a\",\"n\":"
+                + "9".repeat(1_000_000) + "}")});
+        add.accept("json-limit-exceeded", new Object[] {text, "long-number", utf8(head + "\"id\":\"long-number\",\"text\":\"a\",\"n\":"
+                + "9".repeat(1_000) + "}")});
+        add.accept("invalid-utf8", new Object[] {text, "latin1", (head + "\"id\":\"latin1\",\"text\":\"caf\u00e9\"}")
+                .getBytes(StandardCharsets.ISO_8859_1)});
+        add.accept("missing-field", new Object[] {text, "no-text", utf8(head + "\"id\":\"no-text\"}")});
+        add.accept("wrong-type", new Object[] {text, "number-text", utf8(head + "\"id\":\"number-text\",\"text\":12}")});
+        add.accept("malformed-json", new Object[] {text, "not-json", utf8("hello, world")});
+        add.accept("malformed-json", new Object[] {text, "duplicate-key", utf8(head + "\"id\":\"a\",\"id\":\"b\",\"text\":\"t\"}")});
+        add.accept("empty-value", new Object[] {text, "tombstone", null});
+        add.accept(null, new Object[] {text, "v-text", utf8(head + "\"id\":\"v-text\",\"text\":\"fine\"}")});
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0};
+        add.accept("unknown-content-type", new Object[] {image, "gif", png, "id", "gif", "source", "s", "content-type", "image/gif"});
+        add.accept("content-type-mismatch", new Object[] {image, "not-jpeg", png, "id", "not-jpeg", "source", "s", "content-type", "image/jpeg"});
+        add.accept("missing-header", new Object[] {image, "no-id", png, "source", "s", "content-type", "image/png"});
+        add.accept("invalid-utf8", new Object[] {image, "bad-label", png, "id", "bad-label", "source", "s", "content-type", "image/png",
+            "label", "\u00ff\u00fe"});
+        add.accept(null, new Object[] {image, "v-image", png, "id", "v-image", "source", "s", "content-type", "image/png"});
+        add.accept("wrong-type", new Object[] {sensor, "nan", utf8(head + "\"id\":\"nan\",\"device_id\":\"d\",\"readings\":{\"t\":\"NaN\"}}")});
+        add.accept(null, new Object[] {sensor, "v-sensor", utf8(head + "\"id\":\"v-sensor\",\"device_id\":\"d\",\"readings\":{\"t\":1.5}}")});
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(EmbeddedKafka.MAX_MESSAGE_BYTES));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(r).get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        // Restart strategy "none": any exception escaping an operator fails the job, and with it this call.
+        runBounded(c, UnaryOperator.identity());
+        DatasetManifest manifest = publish(c);
+
+        assertThat(ShardRows.read(Datasets.store(c), manifest)).extracting(ShardRows.Row::id)
+                .containsExactlyInAnyOrder("v-text", "v-image", "v-sensor");
+        List<DeadLetterTopic.Letter> letters = DeadLetterTopic.readAll(stack.kafka().bootstrapServers(),
+                c.get(IngestOptions.DEAD_LETTER_TOPIC));
+        Map<String, String> actualReason = new TreeMap<>();
+        for (DeadLetterTopic.Letter l : letters) {
+            String key = new String(l.key(), StandardCharsets.UTF_8);
+            actualReason.put(key, l.reason());
+            ProducerRecord<byte[], byte[]> sent = records.stream()
+                    .filter(r -> key.equals(new String(r.key(), StandardCharsets.UTF_8))).findFirst().orElseThrow();
+            assertThat(l.value()).as("raw bytes of %s", key).isEqualTo(sent.value());
+            for (var h : sent.headers()) {
+                assertThat(l.headers()).containsKey(h.key());
+            }
+            assertThat(l.headers()).containsKeys(DeadLetter.HEADER_ERROR_CLASS, DeadLetter.HEADER_ERROR_MESSAGE,
+                    DeadLetter.HEADER_SOURCE_TIMESTAMP);
+        }
+        assertThat(actualReason).isEqualTo(expectedReason);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     static long committedRows(DatasetStore store) {
