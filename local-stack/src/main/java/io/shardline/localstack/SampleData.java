@@ -250,6 +250,11 @@ public final class SampleData {
      * @return bytes of values sent
      */
     public long produce(String bootstrapServers, Map<Modality, String> topics, long from, long to, LongConsumer progress) {
+        return produce(bootstrapServers, topics, from, to, null, progress);
+    }
+
+    private long produce(String bootstrapServers, Map<Modality, String> topics, long from, long to, Modality only,
+            LongConsumer progress) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -262,6 +267,9 @@ public final class SampleData {
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long i = from; i < to; i++) {
+                if (only != null && fate(i).modality() != only) {
+                    continue;
+                }
                 ProducerRecord<byte[], byte[]> rec = record(i, topics);
                 bytes += rec.value().length;
                 producer.send(rec, (md, e) -> {
@@ -282,6 +290,38 @@ public final class SampleData {
             throw new IllegalStateException("producing sample data failed: " + failure.get().getMessage(), failure.get());
         }
         progress.accept(to - from);
+        return bytes;
+    }
+
+    /**
+     * Produces {@code count} records of one modality only (the records of the plan whose fate has that
+     * modality, in order), for per-modality benchmarks.
+     *
+     * @return bytes of values sent
+     */
+    public long produceOnly(String bootstrapServers, Map<Modality, String> topics, Modality modality, long count,
+            LongConsumer progress) {
+        long sent = 0;
+        long bytes = 0;
+        long i = 0;
+        long batch = 20_000;
+        while (sent < count) {
+            long from = i;
+            long n = 0;
+            while (n < Math.min(batch, count - sent)) {
+                if (fate(i).modality() == modality) {
+                    n++;
+                }
+                i++;
+            }
+            long before = sent;
+            bytes += produce(bootstrapServers, topics, from, i, modality, k -> {});
+            sent += n;
+            progress.accept(sent);
+            if (sent == before) {
+                break;
+            }
+        }
         return bytes;
     }
 

@@ -13,7 +13,7 @@ import io.shardline.ingest.Ingested;
 import io.shardline.localstack.EmbeddedKafka;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
-import io.shardline.pipeline.testutils.DeadLetterTopic;
+import io.shardline.ingest.DeadLetterReader;
 import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.shardwriter.Datasets;
@@ -161,11 +161,11 @@ class PipelineITCase {
             assertThat(manifest.rows(m)).isEqualTo(expected.validByModality().get(m));
         }
 
-        List<DeadLetterTopic.Letter> letters = DeadLetterTopic.readAll(stack.kafka().bootstrapServers(),
-                c.get(IngestOptions.DEAD_LETTER_TOPIC));
+        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafkaClient(),
+                c.get(IngestOptions.DEAD_LETTER_TOPIC), Duration.ofSeconds(60));
         Map<String, Long> byReason = new TreeMap<>();
         Set<String> sources = new HashSet<>();
-        for (DeadLetterTopic.Letter l : letters) {
+        for (DeadLetterReader.Letter l : letters) {
             String id = new String(l.key(), StandardCharsets.UTF_8);
             SampleData.Fate fate = data.fate(SampleData.indexOf(id));
             assertThat(fate.reason()).as("dead letter %s", id).isNotNull();
@@ -330,10 +330,10 @@ class PipelineITCase {
 
         assertThat(ShardRows.read(Datasets.store(c), manifest)).extracting(ShardRows.Row::id)
                 .containsExactlyInAnyOrder("v-text", "v-image", "v-sensor");
-        List<DeadLetterTopic.Letter> letters = DeadLetterTopic.readAll(stack.kafka().bootstrapServers(),
-                c.get(IngestOptions.DEAD_LETTER_TOPIC));
+        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafkaClient(),
+                c.get(IngestOptions.DEAD_LETTER_TOPIC), Duration.ofSeconds(60));
         Map<String, String> actualReason = new TreeMap<>();
-        for (DeadLetterTopic.Letter l : letters) {
+        for (DeadLetterReader.Letter l : letters) {
             String key = new String(l.key(), StandardCharsets.UTF_8);
             actualReason.put(key, l.reason());
             ProducerRecord<byte[], byte[]> sent = records.stream()
@@ -346,6 +346,12 @@ class PipelineITCase {
                     DeadLetter.HEADER_SOURCE_TIMESTAMP);
         }
         assertThat(actualReason).isEqualTo(expectedReason);
+    }
+
+    static Properties kafkaClient() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        return p;
     }
 
     static byte[] utf8(String s) {

@@ -1,0 +1,180 @@
+package io.shardline.cli;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.Modality;
+import io.shardline.ingest.IngestOptions;
+import io.shardline.localstack.LocalStack;
+import io.shardline.localstack.SampleData;
+import io.shardline.pipeline.PipelineOptions;
+import io.shardline.pipeline.ShardlineJob;
+import io.shardline.pipeline.ShardlinePipeline;
+import io.shardline.shardwriter.Datasets;
+import io.shardline.shardwriter.ShardWriterOptions;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Pass-through throughput, Kafka to committed Parquet shards, per modality, against the rate at which a
+ * plain KafkaConsumer drains the same topic in the same process: the ratio says how much of the broker's
+ * read rate the pipeline keeps.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure Kafka -> Parquet throughput per modality on the embedded stack, against a plain"
+                + " KafkaConsumer draining the same topic. Run it with a fixed, pre-touched heap (the launcher does).")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--records", defaultValue = "400000", description = "Text records per run; sensor gets the same,"
+            + " images a tenth (default: ${DEFAULT-VALUE}).")
+    long records;
+
+    @Option(names = "--modalities", defaultValue = "text,sensor,image", split = ",",
+            description = "Modalities to measure (default: ${DEFAULT-VALUE}).")
+    List<String> modalities;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism and partitions per topic (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--data-dir", defaultValue = "shardline-bench", description = "Scratch folder, deleted first (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Mixin
+    CommonOptions common;
+
+    record Result(Modality modality, long records, long bytes, double consumerSecs, double jobSecs, long rows, long shardBytes) {}
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Configuration base = common.load();
+        Path dir = dataDir.toAbsolutePath().normalize();
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Runtime rt = Runtime.getRuntime();
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        out.printf("shardline bench: %d cores, heap %,d MB, JVM flags %s%n", rt.availableProcessors(), rt.maxMemory() >> 20,
+                jvmArgs.stream().filter(a -> a.startsWith("-Xm") || a.contains("PreTouch") || a.contains("GC")).toList());
+        if (jvmArgs.stream().noneMatch(a -> a.contains("AlwaysPreTouch"))) {
+            out.println("warning: the heap is not pre-touched (-Xms=-Xmx -XX:+AlwaysPreTouch); figures will vary more");
+        }
+        List<Result> results = new ArrayList<>();
+        try (LocalStack stack = LocalStack.builder(dir).partitions(parallelism).slots(parallelism).start()) {
+            for (String name : modalities) {
+                Modality m = Modality.fromId(name.trim());
+                long n = m == Modality.IMAGE ? records / 10 : records;
+                results.add(run(stack, base, m, n, dir));
+            }
+        }
+        out.println();
+        out.println("modality   records   MB in  consumer rec/s   consumer MB/s  pipeline rec/s  pipeline MB/s  ratio  shards MB");
+        for (Result r : results) {
+            double cRate = r.records / r.consumerSecs;
+            double pRate = r.records / r.jobSecs;
+            out.printf("%-8s %9d %7.1f %15.0f %15.1f %15.0f %14.1f %6.3f %10.1f%n", r.modality.id(), r.records, r.bytes / 1e6,
+                    cRate, r.bytes / 1e6 / r.consumerSecs, pRate, r.bytes / 1e6 / r.jobSecs, pRate / cRate, r.shardBytes / 1e6);
+        }
+        out.println();
+        out.println("pipeline: bounded job from submit to finish (start-up and final checkpoint included), exactly-once,"
+                + " checkpoints every 2 s, parallelism " + parallelism + ", zstd Parquet on the local disk.");
+        out.println("consumer: one KafkaConsumer reading all partitions of the same topic, best of two passes.");
+        return results.stream().allMatch(r -> r.rows == r.records) ? 0 : 1;
+    }
+
+    private Result run(LocalStack stack, Configuration base, Modality m, long n, Path dir) throws Exception {
+        String prefix = "bench-" + m.id();
+        Configuration c = new Configuration(base);
+        c.set(IngestOptions.TEXT_TOPIC, prefix + ".raw.text");
+        c.set(IngestOptions.IMAGE_TOPIC, prefix + ".raw.image");
+        c.set(IngestOptions.SENSOR_TOPIC, prefix + ".raw.sensor");
+        c.set(IngestOptions.DEAD_LETTER_TOPIC, prefix + ".dead-letter");
+        c.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, prefix);
+        c.set(IngestOptions.GROUP_ID, prefix);
+        c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+        c.set(IngestOptions.BOUNDED, true);
+        c.set(ShardWriterOptions.DATASET_ROOT, dir.resolve("datasets").resolve(prefix).toUri().toString());
+        c.set(ShardWriterOptions.DATASET_NAME, prefix);
+        c.set(PipelineOptions.JOB_NAME, prefix);
+        if (!c.contains(CoreOptions.DEFAULT_PARALLELISM)) {
+            c.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        }
+        if (!c.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(2));
+        }
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        List<String> topics = List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
+                c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC));
+        stack.kafka().createTopics(parallelism, topics);
+        Map<Modality, String> topicOf = new EnumMap<>(Modality.class);
+        for (Modality mod : Modality.values()) {
+            topicOf.put(mod, IngestOptions.topic(c, mod));
+        }
+        SampleData data = new SampleData(new SampleData.Plan(Long.MAX_VALUE / 4, 0, 1100, 2 << 20, 11));
+        Progress p = new Progress(System.err, "producing " + m.id(), n);
+        long bytes = data.produceOnly(stack.kafka().bootstrapServers(), topicOf, m, n, p::update);
+        p.done(n);
+
+        double consumer1 = drain(stack.kafka().bootstrapServers(), topicOf.get(m), n);
+        Configuration job = PipelineOptions.withDefaults(c);
+        long t0 = System.nanoTime();
+        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult().get();
+        double jobSecs = (System.nanoTime() - t0) / 1e9;
+        double consumer2 = drain(stack.kafka().bootstrapServers(), topicOf.get(m), n);
+        DatasetManifest manifest = Datasets.versions(c).publishNext(true).orElseThrow();
+        System.err.printf("  %s: consumer %.2f s / %.2f s, pipeline %.2f s, %d rows in %d shards%n", m.id(), consumer1, consumer2,
+                jobSecs, manifest.totalRows(), manifest.shards().size());
+        return new Result(m, n, bytes, Math.min(consumer1, consumer2), jobSecs, manifest.totalRows(), manifest.totalBytes());
+    }
+
+    /** Seconds a plain consumer takes to read {@code expected} records from all partitions of {@code topic}. */
+    private static double drain(String bootstrap, String topic, long expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long t0 = System.nanoTime();
+            long n = 0;
+            long sink = 0;
+            while (n < expected) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    sink += r.value().length; // touch the value, as any real consumer would
+                    n++;
+                }
+                if (System.nanoTime() - t0 > Duration.ofMinutes(10).toNanos()) {
+                    throw new IllegalStateException("the consumer read only " + n + " of " + expected + " records in 10 minutes");
+                }
+            }
+            if (sink < 0) {
+                throw new IllegalStateException("impossible");
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.shardline.cli;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.DatasetVersions;
+import io.shardline.format.Modality;
+import io.shardline.ingest.DeadLetterReader;
+import io.shardline.ingest.IngestOptions;
+import io.shardline.localstack.LocalStack;
+import io.shardline.localstack.SampleData;
+import io.shardline.pipeline.PipelineOptions;
+import io.shardline.pipeline.ShardlineJob;
+import io.shardline.pipeline.ShardlinePipeline;
+import io.shardline.shardwriter.Datasets;
+import io.shardline.shardwriter.S3Settings;
+import io.shardline.shardwriter.ShardWriterOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the whole pipeline once on the embedded stack: generate a mixed dataset into Kafka, run the job until
+ * it has caught up, publish a version, print a summary. The data stays in the data folder.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start the embedded stack (Kafka, S3-compatible store, Flink MiniCluster), publish a generated"
+                + " mixed dataset with about 1% malformed records, shard it, publish a version and summarize.")
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String MARKER = ".shardline-demo";
+
+    @Option(names = "--records", defaultValue = "100000", description = "Records to generate (default: ${DEFAULT-VALUE}).")
+    long records;
+
+    @Option(names = "--data-dir", defaultValue = "shardline-data",
+            description = "Folder for the broker, the object store, checkpoints and the dataset; replaced on each run"
+                    + " (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path dataDir;
+
+    @Option(names = "--storage", defaultValue = "file",
+            description = "Where shards go: 'file' (a local folder) or 's3' (the embedded S3-compatible server)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String storage;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--malformed-percent", defaultValue = "1", description = "Percent of malformed records (default: ${DEFAULT-VALUE}).")
+    int malformedPercent;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        if (!storage.equals("file") && !storage.equals("s3")) {
+            throw new IllegalArgumentException("--storage must be 'file' or 's3', was '" + storage + "'");
+        }
+        Configuration conf = common.load();
+        java.nio.file.Path dir = prepareDataDir(dataDir.toAbsolutePath().normalize());
+        out.printf("shardline demo: %,d records, parallelism %d, shards to %s, data in %s%n", records, parallelism, storage, dir);
+
+        List<String> topics = new ArrayList<>();
+        for (Modality m : Modality.values()) {
+            topics.add(IngestOptions.topic(conf, m));
+        }
+        topics.add(conf.get(IngestOptions.DEAD_LETTER_TOPIC));
+        out.println("Starting the embedded Kafka broker, " + (storage.equals("s3") ? "S3-compatible server, " : "")
+                + "and Flink MiniCluster ...");
+        LocalStack.Builder builder = LocalStack.builder(dir).partitions(parallelism).slots(parallelism).topics(topics);
+        if (storage.equals("s3")) {
+            builder.withS3();
+        }
+        try (LocalStack stack = builder.start()) {
+            conf.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+            conf.set(IngestOptions.BOUNDED, true);
+            conf.set(ShardWriterOptions.DATASET_NAME, conf.getOptional(ShardWriterOptions.DATASET_NAME).orElse("demo"));
+            if (storage.equals("s3")) {
+                conf.set(ShardWriterOptions.DATASET_ROOT, "s3://" + LocalStack.BUCKET + "/datasets/demo");
+                conf.set(ShardWriterOptions.S3_ENDPOINT, stack.s3().endpoint());
+                conf.set(ShardWriterOptions.S3_PATH_STYLE, true);
+                conf.set(ShardWriterOptions.S3_ACCESS_KEY, stack.s3().accessKey());
+                conf.set(ShardWriterOptions.S3_SECRET_KEY, stack.s3().secretKey());
+                stack.flink().configureFileSystems(S3Settings.flinkFileSystemConfig(conf));
+            } else {
+                conf.set(ShardWriterOptions.DATASET_ROOT, dir.resolve("datasets").resolve("demo").toUri().toString());
+            }
+            if (!conf.contains(CoreOptions.DEFAULT_PARALLELISM)) {
+                conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+            }
+            if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+                conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(2));
+            }
+            if (!conf.contains(RestartStrategyOptions.RESTART_STRATEGY)) {
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+            }
+
+            SampleData data = new SampleData(new SampleData.Plan(records, malformedPercent, 1100,
+                    (int) conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE).getBytes() + 1, 20261126L));
+            Map<Modality, String> topicOf = new EnumMap<>(Modality.class);
+            for (Modality m : Modality.values()) {
+                topicOf.put(m, IngestOptions.topic(conf, m));
+            }
+            Progress produce = new Progress(System.err, "producing to Kafka", records);
+            long t0 = System.nanoTime();
+            long bytesIn = data.produce(stack.kafka().bootstrapServers(), topicOf, 0, records, produce::update);
+            produce.done(records);
+            double produceSecs = (System.nanoTime() - t0) / 1e9;
+
+            Configuration job = PipelineOptions.withDefaults(conf);
+            DatasetStore store = Datasets.store(conf);
+            long t1 = System.nanoTime();
+            JobClient client = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job);
+            long expectedRows = data.expected().valid();
+            Progress committed = new Progress(System.err, "rows committed", expectedRows);
+            CompletableFuture<?> result = client.getJobExecutionResult();
+            CommittedRows rows = new CommittedRows(store);
+            while (!result.isDone()) {
+                committed.update(rows.count());
+                Thread.sleep(500);
+            }
+            result.get(); // rethrows the job's failure, if it failed
+            double jobSecs = (System.nanoTime() - t1) / 1e9;
+            committed.done(rows.count());
+
+            DatasetManifest manifest = new DatasetVersions(store).publishNext(true).orElseThrow();
+            Properties kafka = new Properties();
+            kafka.put("bootstrap.servers", stack.kafka().bootstrapServers());
+            List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, conf.get(IngestOptions.DEAD_LETTER_TOPIC),
+                    Duration.ofSeconds(60));
+            printSummary(out, data, manifest, store, letters, IngestOptions.topics(conf), bytesIn, produceSecs, jobSecs);
+            boolean complete = manifest.totalRows() == expectedRows && letters.size() == data.expected().deadLetters();
+            if (!complete) {
+                out.printf("MISMATCH: expected %,d rows and %,d dead letters%n", expectedRows, data.expected().deadLetters());
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    private static void printSummary(PrintStream out, SampleData data, DatasetManifest m, DatasetStore store,
+            List<DeadLetterReader.Letter> letters, Map<String, Modality> topics, long bytesIn, double produceSecs,
+            double jobSecs) {
+        SampleData.Expected expected = data.expected();
+        Map<Modality, Long> in = new EnumMap<>(Modality.class);
+        for (long i = 0; i < data.plan().records(); i++) {
+            in.merge(data.fate(i).modality(), 1L, Long::sum);
+        }
+        out.println();
+        out.println("Records            in          rows out   dead letters");
+        Map<Modality, Long> deadBy = new EnumMap<>(Modality.class);
+        for (DeadLetterReader.Letter l : letters) {
+            Modality mod = topics.get(l.sourceTopic());
+            if (mod != null) {
+                deadBy.merge(mod, 1L, Long::sum);
+            }
+        }
+        for (Modality mod : Modality.values()) {
+            out.printf("  %-10s %,12d %,14d %,14d%n", mod.id(), in.getOrDefault(mod, 0L), m.rows(mod), deadBy.getOrDefault(mod, 0L));
+        }
+        out.printf("  %-10s %,12d %,14d %,14d%n", "total", data.plan().records(), m.totalRows(), letters.size());
+        out.println();
+        out.println("Dead letters by reason");
+        DeadLetterReader.countByReason(letters).forEach((r, n) -> out.printf("  %-24s %,8d%n", r, n));
+        out.println();
+        out.printf("Dataset '%s' version %d: %d shards, %,d rows, %.1f MB%n", m.dataset(), m.version(), m.shards().size(),
+                m.totalRows(), m.totalBytes() / 1e6);
+        out.printf("Throughput: produced %,.0f records/s; job %,.0f records/s, %.1f MB/s of input (%.1f s from submit to"
+                + " finish, start-up included)%n", data.plan().records() / produceSecs, data.plan().records() / jobSecs,
+                bytesIn / 1e6 / jobSecs, jobSecs);
+        out.printf("Shards:   %s/shards/%n", store.root());
+        out.printf("Manifest: %s%n", store.versionPath(m.version()));
+        if (expected.valid() == m.totalRows()) {
+            out.println("Check: every valid record is in exactly one shard; every malformed one is a dead letter.");
+        }
+    }
+
+    /** Replaces a previous demo's folder; refuses to touch any other non-empty folder. */
+    private static java.nio.file.Path prepareDataDir(java.nio.file.Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            boolean empty;
+            try (Stream<java.nio.file.Path> s = Files.list(dir)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(dir.resolve(MARKER))) {
+                throw new IllegalArgumentException(dir + " is not empty and was not made by the demo: give another --data-dir");
+            }
+            try (Stream<java.nio.file.Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                    try {
+                        Files.delete(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot clear " + p, e);
+                    }
+                });
+            }
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "made by 'shardline demo'; replaced on its next run\n");
+        return dir;
+    }
+
+    /** Sums committed rows from shard footers, reading each shard's footer once. */
+    private static final class CommittedRows {
+        private final DatasetStore store;
+        private final Map<Path, Long> seen = new HashMap<>();
+
+        CommittedRows(DatasetStore store) {
+            this.store = store;
+        }
+
+        long count() {
+            for (Path p : store.listCommittedShards()) {
+                seen.computeIfAbsent(p, q -> store.readLineage(q).rows());
+            }
+            return seen.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+}
