@@ -7,7 +7,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.description.HtmlFormatter;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * Every shardline option of the job, from each module's options class: the source of the README's options
@@ -26,6 +30,36 @@ public final class OptionsCatalog {
         all.addAll(Arrays.asList(ShardWriterOptions.all()));
         all.addAll(Arrays.asList(PipelineOptions.all()));
         return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * The README's options table, in Markdown: key, default, environment variable and description of every
+     * job option. {@code ReadmeOptionsTest} checks that the README holds exactly this.
+     */
+    public static String markdownTable() {
+        StringBuilder b = new StringBuilder();
+        b.append("| option | default | environment variable | description |\n");
+        b.append("| --- | --- | --- | --- |\n");
+        HtmlFormatter html = new HtmlFormatter();
+        for (ConfigOption<?> o : jobOptions()) {
+            String def = o.hasDefaultValue() ? render(o.defaultValue()) : "(none)";
+            b.append("| `").append(o.key()).append("` | ").append(def).append(" | `")
+                    .append(environmentVariable(o.key())).append("` | ")
+                    .append(html.format(o.description()).replace("|", "\\|")).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String render(Object value) {
+        if (value instanceof MemorySize m) {
+            long b = m.getBytes();
+            String text = b % (1L << 20) == 0 ? (b >> 20) + "mb" : b % 1024 == 0 ? (b >> 10) + "kb" : b + "b";
+            return "`" + text + "`";
+        }
+        if (value instanceof Duration d) {
+            return "`" + TimeUtils.formatWithHighestUnit(d) + "`";
+        }
+        return "`" + value + "`";
     }
 
     /** {@code shardline.ingest.text.topic} -> {@code SHARDLINE_INGEST_TEXT_TOPIC}. */

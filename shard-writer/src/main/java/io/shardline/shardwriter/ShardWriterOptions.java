@@ -1,6 +1,5 @@
 package io.shardline.shardwriter;
 
-import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -60,17 +59,6 @@ public final class ShardWriterOptions {
             .withDescription("Largest Parquet footer accepted when shards are read back to publish or verify a"
                     + " version; a larger declared footer marks the shard as corrupt.");
 
-    public static final ConfigOption<Boolean> PUBLISH_ON_FINISH = ConfigOptions.key("shardline.shard-writer.publish-on-finish")
-            .booleanType()
-            .defaultValue(true)
-            .withDescription("Publish a new dataset version when a bounded run finishes having committed new shards.");
-
-    public static final ConfigOption<Duration> PUBLISH_INTERVAL = ConfigOptions.key("shardline.shard-writer.publish-interval")
-            .durationType()
-            .defaultValue(Duration.ofMinutes(1))
-            .withDescription("While an unbounded job runs under the shardline runner, how often to look for newly"
-                    + " committed shards and publish a version that adds them.");
-
     public static final ConfigOption<String> S3_ENDPOINT = ConfigOptions.key("shardline.s3.endpoint")
             .stringType()
             .noDefaultValue()
@@ -99,7 +87,7 @@ public final class ShardWriterOptions {
     public static ConfigOption<?>[] all() {
         return new ConfigOption<?>[] {
             DATASET_ROOT, DATASET_NAME, TARGET_SHARD_SIZE, ROW_GROUP_SIZE, PAGE_SIZE, COMPRESSION, ZSTD_LEVEL,
-            MAX_FOOTER_SIZE, PUBLISH_ON_FINISH, PUBLISH_INTERVAL, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION,
+            MAX_FOOTER_SIZE, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION,
             S3_ACCESS_KEY, S3_SECRET_KEY
         };
     }
