@@ -3,11 +3,19 @@ package io.shardline.ingest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,10 +36,15 @@ public final class DeadLetterReader {
     private DeadLetterReader() {}
 
     /**
-     * @param clientProperties Kafka consumer properties; {@code bootstrap.servers} at least
+     * Reads every committed dead letter. A transaction commit returns before its commit markers are written,
+     * so this first waits (up to half the timeout) until no transaction is open on the topic: otherwise the
+     * last stable offset can lag behind letters that are already committed.
+     *
+     * @param clientProperties Kafka client properties; {@code bootstrap.servers} at least
      * @param timeout how long to try before failing
      */
     public static List<Letter> readAll(Properties clientProperties, String topic, Duration timeout) {
+        awaitNoOpenTransactions(clientProperties, topic, timeout.dividedBy(2));
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -55,6 +68,31 @@ public final class DeadLetterReader {
             }
         }
         return out;
+    }
+
+    private static void awaitNoOpenTransactions(Properties clientProperties, String topic, Duration timeout) {
+        try (Admin admin = Admin.create(clientProperties)) {
+            Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().forEach(i -> query.put(new TopicPartition(topic, i.partition()), OffsetSpec.latest()));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                var stable = admin.listOffsets(query, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                var high = admin.listOffsets(query, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (query.keySet().stream().allMatch(tp -> stable.get(tp).offset() == high.get(tp).offset())) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            // A transaction still open after the wait is really open: read what is committed so far.
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot look up the offsets of dead-letter topic " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading dead-letter topic " + topic, e);
+        }
     }
 
     /** Dead letters per reason code. */

@@ -7,8 +7,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Writes a dead letter as the original record: same key, value and headers, plus the
- * {@code shardline.dlq.*} headers that say why and where from. The source timestamp is kept as the record
- * timestamp.
+ * {@code shardline.dlq.*} headers that say why and where from. The record gets a new timestamp (the time
+ * it was dead-lettered); the source record's timestamp is in the {@code shardline.dlq.source.timestamp}
+ * header. Keeping the old timestamp would let time-based retention delete the dead letters of a replay of
+ * old data as soon as they were written.
  */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
 
@@ -33,8 +35,7 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
         headers.add(DeadLetter.HEADER_SOURCE_PARTITION, utf8(Integer.toString(d.ref().partition())));
         headers.add(DeadLetter.HEADER_SOURCE_OFFSET, utf8(Long.toString(d.ref().offset())));
         headers.add(DeadLetter.HEADER_SOURCE_TIMESTAMP, utf8(Long.toString(d.ref().timestamp())));
-        Long ts = d.ref().timestamp() >= 0 ? d.ref().timestamp() : null;
-        return new ProducerRecord<>(topic, null, ts, d.key(), d.value(), headers);
+        return new ProducerRecord<>(topic, null, null, d.key(), d.value(), headers);
     }
 
     private static byte[] utf8(String s) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +22,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -83,6 +86,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Producers' transactions must time out within this; the dead-letter sink uses 10 minutes.
         p.put("transaction.max.timeout.ms", "900000");
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        // Keep everything: sample data carries event times in the past, and time-based retention (7 days by
+        // default) would delete it from under a running job at the next retention check.
+        p.put("log.retention.ms", "-1");
         KafkaConfig config = KafkaConfig.fromProps(p);
         try {
             Files.createDirectories(logDir);
@@ -148,6 +154,39 @@ public final class EmbeddedKafka implements AutoCloseable {
                     throw new IllegalStateException("topic " + name + " was not created within 30 s", e);
                 }
             });
+            awaitLeaders(admin, names);
+        }
+    }
+
+    /**
+     * Waits until the broker serves every partition of {@code names} as leader. A producer that writes to a
+     * partition whose leadership the broker has not applied yet gets NOT_LEADER_OR_FOLLOWER, and an
+     * idempotent producer that retries then can wedge on OUT_OF_ORDER_SEQUENCE_NUMBER. ListOffsets is
+     * answered by the partition leader only, so its success is the readiness signal.
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> names) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+                admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                        d.partitions().forEach(p -> query.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(query).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + names + " have no serving leader after 30 s", e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for partition leaders of " + names, e);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for partition leaders of " + names, e);
+            }
         }
     }
 
