@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.shardline.format.Modality;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,8 @@ public final class EnvelopeDecoder {
         this.limits = limits;
         this.clock = clock;
         this.json = JsonFactory.builder()
+                // One decoder per source reader, used by the task thread only: recycle parser buffers per thread.
+                .recyclerPool(JsonRecyclerPools.threadLocalPool())
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxDocumentLength(Math.max(limits.maxTextBytes(), limits.maxSensorBytes()))
                         .maxNestingDepth(limits.maxJsonNestingDepth())
@@ -117,14 +120,16 @@ public final class EnvelopeDecoder {
         try (JsonParser p = json.createParser(value)) {
             readObject(p, f, (name, parser) -> {
                 if (FIELD_TEXT.equals(name)) {
-                    f.text = stringValue(parser, name);
+                    f.textUtf8 = rawStringValue(parser, value, name);
                     return true;
                 }
                 return false;
             });
         }
-        require(f.text, FIELD_TEXT);
-        return new TextSample(f.id(), f.source(), f.eventTime(ref), f.text, ref, clock.getAsLong());
+        if (f.textUtf8 == null) {
+            throw new Rejected(DeadLetterReason.MISSING_FIELD, "required field 'text' is missing");
+        }
+        return new TextSample(f.id(), f.source(), f.eventTime(ref), f.textUtf8, ref, clock.getAsLong());
     }
 
     private SensorSample decodeSensor(byte[] value, SourceRef ref) throws IOException {
@@ -227,7 +232,7 @@ public final class EnvelopeDecoder {
         String id;
         String source;
         Long eventTime;
-        String text;
+        byte[] textUtf8;
         String deviceId;
         boolean readingsSeen;
 
@@ -289,6 +294,53 @@ public final class EnvelopeDecoder {
                     "field '" + name + "' must be a string, was " + p.currentToken());
         }
         return p.getText();
+    }
+
+    /**
+     * The UTF-8 bytes of the string value at the parser's current token. A string without escapes is copied
+     * straight out of the input (the common case, and several times cheaper than decoding it to UTF-16 and
+     * encoding it back); one with escapes is decoded by the parser. The parser still skips and checks the
+     * string when it moves on, so malformed strings are rejected all the same.
+     */
+    private byte[] rawStringValue(JsonParser p, byte[] input, String name) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new Rejected(DeadLetterReason.WRONG_TYPE,
+                    "field '" + name + "' must be a string, was " + p.currentToken());
+        }
+        long quote = p.currentTokenLocation().getByteOffset();
+        if (quote >= 0 && quote < input.length && input[(int) quote] == '"') {
+            int start = (int) quote + 1;
+            for (int i = start; i < input.length; i++) {
+                byte b = input[i];
+                if (b == '"') {
+                    checkStringLength(input, start, i);
+                    return Arrays.copyOfRange(input, start, i);
+                }
+                if (b == '\\') {
+                    break;
+                }
+            }
+        }
+        return p.getText().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The parser's string length limit, which it cannot apply to a string it only skips. */
+    private void checkStringLength(byte[] b, int from, int to) {
+        int max = limits.maxJsonStringLength();
+        if (to - from <= max) {
+            return; // UTF-16 length never exceeds the UTF-8 length
+        }
+        long chars = 0;
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xff;
+            if ((c & 0xc0) != 0x80) {
+                chars += c >= 0xf0 ? 2 : 1; // a 4-byte sequence is a surrogate pair in UTF-16
+            }
+        }
+        if (chars > max) {
+            throw new Rejected(DeadLetterReason.JSON_LIMIT_EXCEEDED,
+                    "string value of " + chars + " characters exceeds the limit of " + max);
+        }
     }
 
     private static long timeValue(JsonParser p) throws IOException {

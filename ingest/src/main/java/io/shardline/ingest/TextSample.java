@@ -1,4 +1,16 @@
 package io.shardline.ingest;
 
-/** A decoded text record. {@code eventTime} and {@code ingestTime} are epoch milliseconds (UTC). */
-public record TextSample(String id, String source, long eventTime, String text, SourceRef ref, long ingestTime) {}
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A decoded text record. The text is kept as the UTF-8 bytes it arrived as (validated, JSON escapes
+ * resolved): the pass-through path writes them to Parquet without decoding and re-encoding; {@link #text()}
+ * decodes on demand. {@code eventTime} and {@code ingestTime} are epoch milliseconds (UTC).
+ */
+public record TextSample(String id, String source, long eventTime, byte[] textUtf8, SourceRef ref, long ingestTime) {
+
+    /** The text as a String, decoded from {@link #textUtf8()} on each call. */
+    public String text() {
+        return new String(textUtf8, StandardCharsets.UTF_8);
+    }
+}

@@ -1,7 +1,17 @@
 package io.shardline.ingest;
 
-/** Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF), with an ASCII fast path. */
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF), with an ASCII fast path that
+ * checks eight bytes at a time.
+ */
 final class Utf8 {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Utf8() {}
 
@@ -12,6 +22,10 @@ final class Utf8 {
     static boolean isValid(byte[] b, int from, int to) {
         int i = from;
         while (i < to) {
+            if (i + 8 <= to && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+                i += 8;
+                continue;
+            }
             int c = b[i];
             if (c >= 0) {
                 i++;

@@ -47,6 +47,21 @@ class EnvelopeDecoderTest {
     }
 
     @Test
+    void keepsTextBytesAndResolvesEscapes() {
+        Ingested plain = text("{\"id\":\"t1\",\"source\":\"s\",\"event_time\":1,\"text\":\"naïve café 日本\"}");
+        assertThat(plain.text().textUtf8()).isEqualTo("naïve café 日本".getBytes(StandardCharsets.UTF_8));
+        Ingested escaped = text("{\"id\":\"t1\",\"source\":\"s\",\"event_time\":1,\"text\":\"a\\\"b\\nc\\u00e9\"}");
+        assertThat(escaped.text().text()).isEqualTo("a\"b\nc\u00e9");
+        Ingested leading = text("  {\"text\" : \"first\", \"id\":\"t1\",\"source\":\"s\",\"event_time\":1}");
+        assertThat(leading.text().text()).isEqualTo("first");
+        // A raw control character inside a string is invalid JSON, whichever path reads the string.
+        assertThat(reason(text("{\"id\":\"t1\",\"source\":\"s\",\"event_time\":1,\"text\":\"a\u0001b\"}")))
+                .isEqualTo("malformed-json");
+        assertThat(reason(text("{\"id\":\"t1\",\"source\":\"s\",\"event_time\":1,\"text\":\"abc")))
+                .isEqualTo("malformed-json");
+    }
+
+    @Test
     void acceptsIsoEventTime() {
         Ingested r = text("{\"id\":\"t1\",\"source\":\"s\",\"event_time\":\"2026-01-02T03:04:05.006Z\",\"text\":\"x\"}");
         assertThat(r.text().eventTime()).isEqualTo(java.time.Instant.parse("2026-01-02T03:04:05.006Z").toEpochMilli());

@@ -22,6 +22,12 @@ final class ShardParquetBuilder<T> implements ParquetBuilder<T> {
     /** Binary statistics of this length are plenty to prune on ids; longer would bloat footers. */
     private static final int STATISTICS_TRUNCATE_LENGTH = 64;
 
+    /** Low-cardinality columns, where a dictionary pays. */
+    private static final String[] DICTIONARY_COLUMNS = {
+        ShardSchemas.SOURCE, ShardSchemas.KAFKA_TOPIC, ShardSchemas.KAFKA_PARTITION, ShardSchemas.CONTENT_TYPE,
+        ShardSchemas.LABEL, ShardSchemas.DEVICE_ID, ShardSchemas.READINGS + ".key_value.key"
+    };
+
     private final ShardRowWriter<T> rows;
     private final ShardWriterSettings settings;
 
@@ -44,12 +50,14 @@ final class ShardParquetBuilder<T> implements ParquetBuilder<T> {
                 .withStatisticsTruncateLength(STATISTICS_TRUNCATE_LENGTH)
                 .withColumnIndexTruncateLength(STATISTICS_TRUNCATE_LENGTH)
                 .withPageWriteChecksumEnabled(true)
-                // Unique per row: a dictionary only costs time before Parquet gives up on it.
-                .withDictionaryEncoding(ShardSchemas.ID, false)
-                .withDictionaryEncoding(ShardSchemas.TEXT, false);
+                // Dictionaries only where values repeat; on ids, texts, offsets and timestamps Parquet would
+                // build one per page only to give it up.
+                .withDictionaryEncoding(false);
+        for (String column : DICTIONARY_COLUMNS) {
+            b = b.withDictionaryEncoding(column, true);
+        }
         if (rows.modality() == io.shardline.format.Modality.IMAGE) {
-            b = b.withDictionaryEncoding(ShardSchemas.IMAGE, false)
-                    .withStatisticsEnabled(ShardSchemas.IMAGE, false)
+            b = b.withStatisticsEnabled(ShardSchemas.IMAGE, false)
                     .withCompressionCodec(ShardSchemas.IMAGE, CompressionCodecName.UNCOMPRESSED);
         }
         return b.build();

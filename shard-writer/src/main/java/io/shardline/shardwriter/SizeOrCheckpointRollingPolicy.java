@@ -11,7 +11,14 @@ final class SizeOrCheckpointRollingPolicy<IN> extends CheckpointRollingPolicy<IN
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Asking a part file its size is a system call, and a Parquet file only grows when a row group is
+     * flushed: looking every this many records is as good as looking at each.
+     */
+    private static final int CHECK_EVERY = 256;
+
     private final long targetBytes;
+    private transient int sinceCheck;
 
     SizeOrCheckpointRollingPolicy(long targetBytes) {
         this.targetBytes = targetBytes;
@@ -19,6 +26,10 @@ final class SizeOrCheckpointRollingPolicy<IN> extends CheckpointRollingPolicy<IN
 
     @Override
     public boolean shouldRollOnEvent(PartFileInfo<String> partFileState, IN element) throws java.io.IOException {
+        if (++sinceCheck < CHECK_EVERY) {
+            return false;
+        }
+        sinceCheck = 0;
         return partFileState.getSize() >= targetBytes;
     }
 
