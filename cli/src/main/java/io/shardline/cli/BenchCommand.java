@@ -142,7 +142,8 @@ final class BenchCommand implements Callable<Integer> {
         ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult().get();
         double jobSecs = (System.nanoTime() - t0) / 1e9;
         double consumer2 = drain(stack.kafka().bootstrapServers(), topicOf.get(m), n);
-        DatasetManifest manifest = Datasets.versions(c).publishNext(true).orElseThrow();
+        Datasets.versions(c).publishNext(false);
+        DatasetManifest manifest = Datasets.store(c).latest().orElseThrow();
         System.err.printf("  %s: consumer %.2f s / %.2f s, pipeline %.2f s, %d rows in %d shards%n", m.id(), consumer1, consumer2,
                 jobSecs, manifest.totalRows(), manifest.shards().size());
         return new Result(m, n, bytes, Math.min(consumer1, consumer2), jobSecs, manifest.totalRows(), manifest.totalBytes());

@@ -146,7 +146,9 @@ final class DemoCommand implements Callable<Integer> {
             double jobSecs = (System.nanoTime() - t1) / 1e9;
             committed.done(rows.count());
 
-            DatasetManifest manifest = new DatasetVersions(store).publishNext(true).orElseThrow();
+            // The job published versions as it went; this adds the shards of its final checkpoint.
+            new DatasetVersions(store).publishNext(false);
+            DatasetManifest manifest = store.latest().orElseThrow();
             Properties kafka = new Properties();
             kafka.put("bootstrap.servers", stack.kafka().bootstrapServers());
             List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, conf.get(IngestOptions.DEAD_LETTER_TOPIC),
@@ -186,8 +188,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Dead letters by reason");
         DeadLetterReader.countByReason(letters).forEach((r, n) -> out.printf("  %-24s %,8d%n", r, n));
         out.println();
-        out.printf("Dataset '%s' version %d: %d shards, %,d rows, %.1f MB%n", m.dataset(), m.version(), m.shards().size(),
-                m.totalRows(), m.totalBytes() / 1e6);
+        out.printf("Dataset '%s' version %d (of %d published while the job ran and after): %d shards, %,d rows, %.1f MB%n",
+                m.dataset(), m.version(), store.versions().size(), m.shards().size(), m.totalRows(), m.totalBytes() / 1e6);
         out.printf("Throughput: produced %,.0f records/s; job %,.0f records/s, %.1f MB/s of input (%.1f s from submit to"
                 + " finish, start-up included)%n", data.plan().records() / produceSecs, data.plan().records() / jobSecs,
                 bytesIn / 1e6 / jobSecs, jobSecs);

@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -20,6 +23,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -266,18 +270,36 @@ public final class DatasetStore {
                 throw new IllegalStateException("version " + manifest.version() + " of dataset " + dataset
                         + " exists already at " + target + ": versions are immutable");
             }
-            Path write = objectStore ? target : new Path(target.getParent(), "." + target.getName() + ".tmp");
+            Path write = objectStore ? target : new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
             try (FSDataOutputStream out = fs.create(write, false)) {
                 out.write(json);
             }
-            if (!objectStore && !fs.rename(write, target)) {
+            if (!objectStore && !moveNoReplace(write, target)) {
                 fs.delete(write, false);
-                throw new IllegalStateException("could not move manifest into place at " + target
-                        + ": another publisher wrote this version concurrently?");
+                throw new IllegalStateException("version " + manifest.version() + " of dataset " + dataset
+                        + " was published concurrently by another publisher at " + target + ": versions are immutable");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish manifest " + target, e);
         }
+    }
+
+    /**
+     * Moves a finished file into place unless the target exists, atomically. A local rename would replace an
+     * existing target, so local filesystems use a hard link, which the kernel refuses if the name is taken.
+     */
+    private boolean moveNoReplace(Path from, Path to) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            java.nio.file.Path src = local.pathToFile(from).toPath();
+            try {
+                Files.createLink(local.pathToFile(to).toPath(), src);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+            Files.delete(src);
+            return true;
+        }
+        return fs.rename(from, to); // HDFS and most others refuse to rename onto an existing file
     }
 
     public Path versionPath(long version) {

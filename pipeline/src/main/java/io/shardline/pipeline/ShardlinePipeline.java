@@ -11,6 +11,7 @@ import io.shardline.preprocess.Preprocessing;
 import io.shardline.shardwriter.ShardSinks;
 import io.shardline.shardwriter.ShardWriterOptions;
 import io.shardline.shardwriter.ShardWriterSettings;
+import io.shardline.shardwriter.VersionPublisher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -25,6 +26,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -37,6 +39,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *          image  -> preprocess -> FileSink(Parquet, shards/image)
  *          sensor -> preprocess -> FileSink(Parquet, shards/sensor)
  *          dead letters -> KafkaSink(dead-letter topic, exactly-once transactions)
+ *     -> version publisher (parallelism 1, checkpoint notifications only)
  * </pre>
  *
  * All operators have the same parallelism and chain into one task per subtask, so records are never
@@ -50,6 +53,7 @@ public final class ShardlinePipeline {
         public static final String SOURCE = "shardline-kafka-source";
         public static final String ROUTER = "shardline-ingest-router";
         public static final String DEAD_LETTERS = "shardline-dead-letter-sink";
+        public static final String VERSION_PUBLISHER = "shardline-version-publisher";
 
         public static String shards(Modality m) {
             return "shardline-" + m.id() + "-shards";
@@ -101,6 +105,15 @@ public final class ShardlinePipeline {
         routed.getSideOutput(IngestRouter.DEAD_LETTERS)
                 .sinkTo(deadLetterSink(bootstrap))
                 .name("dead-letters").uid(Uids.DEAD_LETTERS);
+
+        if (conf.get(ShardWriterOptions.PUBLISH_VERSIONS)) {
+            // The router's main output carries no records; it only ties the publisher into the job's
+            // checkpoints. Parallelism 1: one publisher per dataset.
+            routed.process(new VersionPublisher(conf.toMap())).name("version-publisher").uid(Uids.VERSION_PUBLISHER)
+                    .setParallelism(1)
+                    .sinkTo(new DiscardingSink<>()).name("version-publisher-end").uid(Uids.VERSION_PUBLISHER + "-end")
+                    .setParallelism(1);
+        }
     }
 
     private KafkaSource<Ingested> kafkaSource(String bootstrap) {

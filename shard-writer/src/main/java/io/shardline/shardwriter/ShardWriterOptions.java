@@ -59,6 +59,12 @@ public final class ShardWriterOptions {
             .withDescription("Largest Parquet footer accepted when shards are read back to publish or verify a"
                     + " version; a larger declared footer marks the shard as corrupt.");
 
+    public static final ConfigOption<Boolean> PUBLISH_VERSIONS = ConfigOptions.key("shardline.shard-writer.publish-versions")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Publish a dataset version from inside the job after each completed checkpoint that"
+                    + " committed new shards (a parallelism-1 operator that reads each new shard once to checksum it).");
+
     public static final ConfigOption<String> S3_ENDPOINT = ConfigOptions.key("shardline.s3.endpoint")
             .stringType()
             .noDefaultValue()
@@ -87,7 +93,7 @@ public final class ShardWriterOptions {
     public static ConfigOption<?>[] all() {
         return new ConfigOption<?>[] {
             DATASET_ROOT, DATASET_NAME, TARGET_SHARD_SIZE, ROW_GROUP_SIZE, PAGE_SIZE, COMPRESSION, ZSTD_LEVEL,
-            MAX_FOOTER_SIZE, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION,
+            MAX_FOOTER_SIZE, PUBLISH_VERSIONS, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION,
             S3_ACCESS_KEY, S3_SECRET_KEY
         };
     }
