@@ -58,13 +58,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "shardline-bench", description = "Scratch folder, deleted first (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--thread-cpu", description = "Also print where the CPU time of each job went, by thread group.")
+    boolean threadCpu;
+
     @Mixin
     CommonOptions common;
 
     private static final long WARM_UP_RECORDS = 20_000;
     private static final double MIN_STEADY_SECS = 4.0;
 
-    record Result(Modality modality, long records, long bytes, double consumerSecs, double jobSecs, long rows, long shardBytes) {}
+    record Result(Modality modality, long records, long bytes, double consumerSecs, double jobSecs, double jobCpuSecs, long rows,
+            long shardBytes) {}
 
     @Override
     public Integer call() throws Exception {
@@ -102,15 +106,16 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("modality   records   MB in  consumer rec/s  consumer MB/s  job rec/s  job MB/s  steady rec/s  steady MB/s"
-                + "  steady/consumer  shards MB");
+        out.println("modality   records   MB in  consumer rec/s  consumer MB/s  job rec/s  job MB/s  job rec/CPU-s  steady rec/s"
+                + "  steady MB/s  steady/consumer  shards MB");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             Result half = halves.get(i);
             double cRate = r.records / r.consumerSecs;
             double steadySecs = r.jobSecs - half.jobSecs;
-            out.printf("%-8s %9d %7.1f %15.0f %13.1f %10.0f %9.1f", r.modality.id(), r.records,
-                    r.bytes / 1e6, cRate, r.bytes / 1e6 / r.consumerSecs, r.records / r.jobSecs, r.bytes / 1e6 / r.jobSecs);
+            out.printf("%-8s %9d %7.1f %15.0f %13.1f %10.0f %9.1f %14.0f", r.modality.id(), r.records,
+                    r.bytes / 1e6, cRate, r.bytes / 1e6 / r.consumerSecs, r.records / r.jobSecs, r.bytes / 1e6 / r.jobSecs,
+                    r.records / r.jobCpuSecs);
             if (steadySecs < MIN_STEADY_SECS) {
                 // The final checkpoint waits for the next interval tick: below a few seconds, that jitter is
                 // as large as the difference being measured.
@@ -124,6 +129,7 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
         out.printf("job: bounded job from submit to finish, exactly-once, checkpoints every 2 s, parallelism %d, zstd Parquet"
                 + " under %s.%n", parallelism, dir);
+        out.println("job rec/CPU-s: records per second of CPU time used by the whole process during the job (broker included).");
         out.println("steady: (records(all) - records(half)) / (job time(all) - job time(half)), two jobs of this run:"
                 + " the job's fixed cost cancels out.");
         out.println("consumer: one KafkaConsumer reading all partitions of the same topic, best of two passes.");
@@ -164,15 +170,79 @@ final class BenchCommand implements Callable<Integer> {
 
         double consumer1 = drain(stack.kafka().bootstrapServers(), topicOf.get(m), n);
         Configuration job = PipelineOptions.withDefaults(c);
+        // Open the dataset's filesystem here, on the main thread, before any job does: Hadoop registers its
+        // shutdown hook with the class loader of whoever opens a filesystem first, and a job's class loader is
+        // closed by the time the JVM exits.
+        var store = Datasets.store(c);
+        ThreadCpu threads = threadCpu ? new ThreadCpu() : null;
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
-        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult().get();
+        var result = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult();
+        while (threads != null && !result.isDone()) {
+            threads.sample();
+            Thread.sleep(100);
+        }
+        result.get();
         double jobSecs = (System.nanoTime() - t0) / 1e9;
+        double jobCpuSecs = (processCpuNanos() - cpu0) / 1e9;
+        if (threads != null) {
+            threads.sample();
+            threads.print(prefix, jobCpuSecs);
+        }
         double consumer2 = drain(stack.kafka().bootstrapServers(), topicOf.get(m), n);
-        Datasets.versions(c).publishNext(false);
-        DatasetManifest manifest = Datasets.store(c).latest().orElseThrow();
+        new io.shardline.format.DatasetVersions(store).publishNext(false);
+        DatasetManifest manifest = store.latest().orElseThrow();
         System.err.printf("  %s: consumer %.2f s / %.2f s, pipeline %.2f s, %d rows in %d shards%n", m.id(), consumer1, consumer2,
                 jobSecs, manifest.totalRows(), manifest.shards().size());
-        return new Result(m, n, bytes, Math.min(consumer1, consumer2), jobSecs, manifest.totalRows(), manifest.totalBytes());
+        return new Result(m, n, bytes, Math.min(consumer1, consumer2), jobSecs, jobCpuSecs, manifest.totalRows(),
+                manifest.totalBytes());
+    }
+
+    /** CPU time per thread group over one job, sampled often enough to catch threads that end with it. */
+    private static final class ThreadCpu {
+        private final java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        private final Map<Long, Long> start = new java.util.HashMap<>();
+        private final Map<Long, Long> last = new java.util.HashMap<>();
+        private final Map<Long, String> names = new java.util.HashMap<>();
+
+        ThreadCpu() {
+            for (long id : mx.getAllThreadIds()) {
+                long c = mx.getThreadCpuTime(id);
+                if (c >= 0) {
+                    start.put(id, c);
+                }
+            }
+        }
+
+        void sample() {
+            for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long c = mx.getThreadCpuTime(info.getThreadId());
+                if (c >= 0) {
+                    last.put(info.getThreadId(), c);
+                    names.putIfAbsent(info.getThreadId(), info.getThreadName());
+                }
+            }
+        }
+
+        void print(String job, double processCpuSecs) {
+            Map<String, Double> groups = new java.util.TreeMap<>();
+            last.forEach((id, c) -> {
+                String group = names.get(id).replaceAll("\\(.*", "").replaceAll("[0-9]+", "N");
+                groups.merge(group.length() > 60 ? group.substring(0, 60) : group, (c - start.getOrDefault(id, 0L)) / 1e9, Double::sum);
+            });
+            System.err.printf("  %s: %.2f CPU-s in the process; by thread group:%n", job, processCpuSecs);
+            groups.entrySet().stream().filter(e -> e.getValue() > 0.05)
+                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                    .forEach(e -> System.err.printf("    %7.2f  %s%n", e.getValue(), e.getKey()));
+        }
+    }
+
+    /** CPU time of this whole process (every thread: the job, the broker serving it, Flink's runtime). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Seconds a plain consumer takes to read {@code expected} records from all partitions of {@code topic}. */

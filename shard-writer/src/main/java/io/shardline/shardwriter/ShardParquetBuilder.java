@@ -52,7 +52,11 @@ final class ShardParquetBuilder<T> implements ParquetBuilder<T> {
                 .withPageWriteChecksumEnabled(true)
                 // Dictionaries only where values repeat; on ids, texts, offsets and timestamps Parquet would
                 // build one per page only to give it up.
-                .withDictionaryEncoding(false);
+                .withDictionaryEncoding(false)
+                // Size statistics (unencoded byte histograms) cost a pass per value and no reader here uses them;
+                // min/max of long texts prune nothing.
+                .withSizeStatisticsEnabled(false)
+                .withStatisticsEnabled(ShardSchemas.TEXT, false);
         for (String column : DICTIONARY_COLUMNS) {
             b = b.withDictionaryEncoding(column, true);
         }
