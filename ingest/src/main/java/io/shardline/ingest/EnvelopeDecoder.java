@@ -23,7 +23,9 @@ import org.apache.kafka.common.header.Header;
  * Turns raw Kafka records into samples or dead letters. Never throws for bad input: every way a record can be
  * wrong maps to a {@link DeadLetterReason}. See the README's "Record formats" for the accepted envelopes.
  *
- * <p>Not thread-safe only in that it shares nothing mutable; one instance per source reader is the intent.
+ * <p>Text envelopes, the bulk of the traffic, go through a dedicated single-pass scanner
+ * ({@link TextEnvelopeScanner}); sensor envelopes through Jackson's streaming parser. Not thread-safe: one
+ * instance per source reader, used by its task thread.
  */
 public final class EnvelopeDecoder {
 
@@ -49,6 +51,7 @@ public final class EnvelopeDecoder {
     private final DecoderLimits limits;
     private final JsonFactory json;
     private final LongSupplier clock;
+    private final TextEnvelopeScanner text;
 
     public EnvelopeDecoder(DecoderLimits limits) {
         this(limits, System::currentTimeMillis);
@@ -58,6 +61,7 @@ public final class EnvelopeDecoder {
     public EnvelopeDecoder(DecoderLimits limits, LongSupplier clock) {
         this.limits = limits;
         this.clock = clock;
+        this.text = new TextEnvelopeScanner(limits);
         this.json = JsonFactory.builder()
                 // One decoder per source reader, used by the task thread only: recycle parser buffers per thread.
                 .recyclerPool(JsonRecyclerPools.threadLocalPool())
@@ -114,22 +118,25 @@ public final class EnvelopeDecoder {
         }
     }
 
-    private TextSample decodeText(byte[] value, SourceRef ref) throws IOException {
-        requireUtf8(value);
-        Fields f = new Fields();
-        try (JsonParser p = json.createParser(value)) {
-            readObject(p, f, (name, parser) -> {
-                if (FIELD_TEXT.equals(name)) {
-                    f.textUtf8 = rawStringValue(parser, value, name);
-                    return true;
-                }
-                return false;
-            });
+    private TextSample decodeText(byte[] value, SourceRef ref) {
+        try {
+            text.scan(value);
+        } catch (Rejected r) {
+            // Invalid UTF-8 anywhere outranks whatever else is wrong, as for the other envelopes.
+            if (r.reason != DeadLetterReason.INVALID_UTF8 && !Utf8.isValid(value)) {
+                throw new Rejected(DeadLetterReason.INVALID_UTF8, "the value is not valid UTF-8");
+            }
+            throw r;
         }
-        if (f.textUtf8 == null) {
+        require(text.id, FIELD_ID);
+        require(text.source, FIELD_SOURCE);
+        if (!text.hasEventTime) {
+            throw new Rejected(DeadLetterReason.MISSING_FIELD, "required field 'event_time' is missing");
+        }
+        if (text.text == null) {
             throw new Rejected(DeadLetterReason.MISSING_FIELD, "required field 'text' is missing");
         }
-        return new TextSample(f.id(), f.source(), f.eventTime(ref), f.textUtf8, ref, clock.getAsLong());
+        return new TextSample(text.id, text.source, text.eventTime, text.text, ref, clock.getAsLong());
     }
 
     private SensorSample decodeSensor(byte[] value, SourceRef ref) throws IOException {
@@ -232,7 +239,6 @@ public final class EnvelopeDecoder {
         String id;
         String source;
         Long eventTime;
-        byte[] textUtf8;
         String deviceId;
         boolean readingsSeen;
 
@@ -294,53 +300,6 @@ public final class EnvelopeDecoder {
                     "field '" + name + "' must be a string, was " + p.currentToken());
         }
         return p.getText();
-    }
-
-    /**
-     * The UTF-8 bytes of the string value at the parser's current token. A string without escapes is copied
-     * straight out of the input (the common case, and several times cheaper than decoding it to UTF-16 and
-     * encoding it back); one with escapes is decoded by the parser. The parser still skips and checks the
-     * string when it moves on, so malformed strings are rejected all the same.
-     */
-    private byte[] rawStringValue(JsonParser p, byte[] input, String name) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-            throw new Rejected(DeadLetterReason.WRONG_TYPE,
-                    "field '" + name + "' must be a string, was " + p.currentToken());
-        }
-        long quote = p.currentTokenLocation().getByteOffset();
-        if (quote >= 0 && quote < input.length && input[(int) quote] == '"') {
-            int start = (int) quote + 1;
-            for (int i = start; i < input.length; i++) {
-                byte b = input[i];
-                if (b == '"') {
-                    checkStringLength(input, start, i);
-                    return Arrays.copyOfRange(input, start, i);
-                }
-                if (b == '\\') {
-                    break;
-                }
-            }
-        }
-        return p.getText().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The parser's string length limit, which it cannot apply to a string it only skips. */
-    private void checkStringLength(byte[] b, int from, int to) {
-        int max = limits.maxJsonStringLength();
-        if (to - from <= max) {
-            return; // UTF-16 length never exceeds the UTF-8 length
-        }
-        long chars = 0;
-        for (int i = from; i < to; i++) {
-            int c = b[i] & 0xff;
-            if ((c & 0xc0) != 0x80) {
-                chars += c >= 0xf0 ? 2 : 1; // a 4-byte sequence is a surrogate pair in UTF-16
-            }
-        }
-        if (chars > max) {
-            throw new Rejected(DeadLetterReason.JSON_LIMIT_EXCEEDED,
-                    "string value of " + chars + " characters exceeds the limit of " + max);
-        }
     }
 
     private static long timeValue(JsonParser p) throws IOException {
