@@ -20,6 +20,7 @@ import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.SourceRef;
 import io.shardline.ingest.TextSample;
+import java.nio.charset.StandardCharsets;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 
@@ -147,7 +148,9 @@ public final class RowWriters {
 
     private static void string(RecordConsumer rc, String name, int index, String value) {
         rc.startField(name, index);
-        rc.addBinary(Binary.fromString(value));
+        // String.getBytes is an intrinsic for Latin-1 strings; Binary.fromString encodes through a CharsetEncoder
+        // and a fresh ByteBuffer per value.
+        rc.addBinary(Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8)));
         rc.endField(name, index);
     }
 

@@ -22,10 +22,13 @@ final class ShardParquetBuilder<T> implements ParquetBuilder<T> {
     /** Binary statistics of this length are plenty to prune on ids; longer would bloat footers. */
     private static final int STATISTICS_TRUNCATE_LENGTH = 64;
 
-    /** Low-cardinality columns, where a dictionary pays. */
+    /**
+     * Columns that get a dictionary: labels, content types, devices and channel names, which readers filter
+     * on. Elsewhere zstd takes repeated values (source, topic, partition) down to almost nothing without the
+     * per-value cost of a dictionary.
+     */
     private static final String[] DICTIONARY_COLUMNS = {
-        ShardSchemas.SOURCE, ShardSchemas.KAFKA_TOPIC, ShardSchemas.KAFKA_PARTITION, ShardSchemas.CONTENT_TYPE,
-        ShardSchemas.LABEL, ShardSchemas.DEVICE_ID, ShardSchemas.READINGS + ".key_value.key"
+        ShardSchemas.CONTENT_TYPE, ShardSchemas.LABEL, ShardSchemas.DEVICE_ID, ShardSchemas.READINGS + ".key_value.key"
     };
 
     private final ShardRowWriter<T> rows;
