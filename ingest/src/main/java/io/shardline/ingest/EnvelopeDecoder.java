@@ -321,7 +321,8 @@ public final class EnvelopeDecoder {
                 "'event_time' must be epoch milliseconds or an ISO-8601 instant, was " + t);
     }
 
-    private static long parseTime(String text) {
+    /** Epoch milliseconds (all digits) or an ISO-8601 instant; anything else is an invalid value. */
+    static long parseTime(String text) {
         try {
             if (!text.isEmpty() && Character.isDigit(text.charAt(0)) && text.chars().allMatch(Character::isDigit)) {
                 return Long.parseLong(text);

@@ -5,8 +5,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 
 /**
@@ -139,16 +137,7 @@ final class TextEnvelopeScanner {
     private long readTimeValue() {
         int c = peek();
         if (c == '"') {
-            String s = readStringValue(EnvelopeDecoder.FIELD_EVENT_TIME);
-            try {
-                if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
-                    return Long.parseLong(s);
-                }
-                return Instant.parse(s).toEpochMilli();
-            } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-                throw new Rejected(DeadLetterReason.INVALID_VALUE, "event time '" + (s.length() > 300 ? s.substring(0, 300) + "..." : s)
-                        + "' is neither epoch milliseconds nor an ISO-8601 instant");
-            }
+            return EnvelopeDecoder.parseTime(readStringValue(EnvelopeDecoder.FIELD_EVENT_TIME));
         }
         if (c == '-' || (c >= '0' && c <= '9')) {
             int start = pos;
