@@ -131,13 +131,21 @@ public final class DatasetStore {
         return new Path(root, relativePath);
     }
 
+    /** A shard's manifest entry together with the lineage its footer holds. */
+    public record Inspected(ShardEntry entry, ShardLineage lineage) {}
+
     /** Reads a shard's footer and checksum: the manifest entry that describes it. */
     public ShardEntry inspect(Path shard) {
+        return inspectWithLineage(shard).entry();
+    }
+
+    /** Like {@link #inspect}, also returning the footer's lineage, reading the footer once. */
+    public Inspected inspectWithLineage(Path shard) {
         ShardLineage lineage = readLineage(shard);
         try {
             long bytes = fs.getFileStatus(shard).getLen();
-            return new ShardEntry(relativize(shard), lineage.modality(), lineage.rows(), bytes, sha256(shard),
-                    lineage.sources());
+            return new Inspected(new ShardEntry(relativize(shard), lineage.modality(), lineage.rows(), bytes, sha256(shard),
+                    lineage.sources()), lineage);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stat shard " + shard, e);
         }

@@ -54,10 +54,10 @@ public final class DatasetVersions {
         int added = 0;
         for (Path shard : store.listCommittedShards()) {
             if (!known.contains(store.relativize(shard))) {
-                ShardEntry entry = store.inspect(shard);
-                shards.add(entry);
+                DatasetStore.Inspected shardInfo = store.inspectWithLineage(shard);
+                shards.add(shardInfo.entry());
+                fingerprints.add(shardInfo.lineage().configFingerprint());
                 added++;
-                fingerprints.add(store.readLineage(shard).configFingerprint());
             }
         }
         if (added == 0 && !force) {
@@ -77,8 +77,9 @@ public final class DatasetVersions {
         List<ShardEntry> shards = new ArrayList<>();
         List<String> fingerprints = new ArrayList<>();
         for (Path shard : store.listCommittedShards()) {
-            shards.add(store.inspect(shard));
-            fingerprints.add(store.readLineage(shard).configFingerprint());
+            DatasetStore.Inspected shardInfo = store.inspectWithLineage(shard);
+            shards.add(shardInfo.entry());
+            fingerprints.add(shardInfo.lineage().configFingerprint());
         }
         return DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints);
     }
