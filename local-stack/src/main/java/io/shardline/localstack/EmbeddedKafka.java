@@ -115,8 +115,35 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
         }
         String bootstrap = "127.0.0.1:" + brokerPort;
+        EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, logDir);
+        kafka.awaitGroupCoordinator();
         LOG.info("Kafka broker started at {} (log folder {})", bootstrap, logDir);
-        return new EmbeddedKafka(server, bootstrap, logDir);
+        return kafka;
+    }
+
+    /**
+     * Waits until the group coordinator serves requests. The broker creates its offsets topic on the first
+     * group request; until that is loaded, consumers' offset commits fail (the first checkpoint of every job
+     * would log a retriable commit failure).
+     */
+    private void awaitGroupCoordinator() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Admin admin = Admin.create(clientConfig())) {
+            while (true) {
+                try {
+                    admin.listConsumerGroupOffsets("shardline-start-up").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the broker's group coordinator is not available after 30 s", e);
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the group coordinator", e);
+        }
     }
 
     public String bootstrapServers() {
