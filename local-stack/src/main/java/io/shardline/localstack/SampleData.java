@@ -207,8 +207,8 @@ public final class SampleData {
 
     private byte[] sensorValue(Fate f, long eventTime, SplittableRandom r) {
         String device = "dev-" + r.nextInt(64);
-        String readings = String.format("{\"temperature\":%.3f,\"humidity\":%.3f,\"pressure\":%.2f,\"vibration\":%.5f}",
-                15 + r.nextDouble() * 15, r.nextDouble(), 990 + r.nextDouble() * 30, r.nextDouble() / 100);
+        String readings = "{\"temperature\":" + round(15 + r.nextDouble() * 15, 1e3) + ",\"humidity\":" + round(r.nextDouble(), 1e3)
+                + ",\"pressure\":" + round(990 + r.nextDouble() * 30, 1e2) + ",\"vibration\":" + round(r.nextDouble() / 100, 1e5) + "}";
         if (f.reason() == null) {
             return json("{\"id\":\"%s\",\"source\":\"plant-7\",\"event_time\":%d,\"device_id\":\"%s\",\"readings\":%s}",
                     f.id(), eventTime, device, readings);
@@ -325,8 +325,24 @@ public final class SampleData {
         return bytes;
     }
 
+    /** Fills each {@code %s} or {@code %d} of {@code format} with the next argument (String.format is slow). */
     private static byte[] json(String format, Object... args) {
-        return String.format(format, args).getBytes(StandardCharsets.UTF_8);
+        StringBuilder b = new StringBuilder(format.length() + 64);
+        int a = 0;
+        for (int i = 0; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c == '%' && i + 1 < format.length() && (format.charAt(i + 1) == 's' || format.charAt(i + 1) == 'd')) {
+                b.append(args[a++]);
+                i++;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static double round(double v, double scale) {
+        return Math.round(v * scale) / scale;
     }
 
     private static byte[] image(SplittableRandom r, String format) {
