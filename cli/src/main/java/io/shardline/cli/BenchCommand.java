@@ -58,6 +58,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "shardline-bench", description = "Scratch folder, deleted first (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--repeat", defaultValue = "1",
+            description = "Run each job this many times and report medians; rates vary about 15% between runs here"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Option(names = "--thread-cpu", description = "Also print where the CPU time of each job went, by thread group.")
     boolean threadCpu;
 
@@ -132,7 +137,10 @@ final class BenchCommand implements Callable<Integer> {
         out.println("job rec/CPU-s: records per second of CPU time used by the whole process during the job (broker included).");
         out.println("steady: (records(all) - records(half)) / (job time(all) - job time(half)), two jobs of this run:"
                 + " the job's fixed cost cancels out.");
-        out.println("consumer: one KafkaConsumer reading all partitions of the same topic, best of two passes.");
+        out.printf("consumer: one KafkaConsumer reading all partitions of the same topic; median of %d passes.%n", repeat + 1);
+        if (repeat > 1) {
+            out.printf("job figures: medians of %d runs each.%n", repeat);
+        }
         return results.stream().allMatch(r -> r.rows == r.records) ? 0 : 1;
     }
 
@@ -168,34 +176,55 @@ final class BenchCommand implements Callable<Integer> {
         long bytes = data.produceOnly(stack.kafka().bootstrapServers(), topicOf, m, n, p::update);
         p.done(n);
 
-        double consumer1 = drain(stack.kafka().bootstrapServers(), topicOf.get(m), n);
-        Configuration job = PipelineOptions.withDefaults(c);
-        // Open the dataset's filesystem here, on the main thread, before any job does: Hadoop registers its
-        // shutdown hook with the class loader of whoever opens a filesystem first, and a job's class loader is
-        // closed by the time the JVM exits.
-        var store = Datasets.store(c);
-        ThreadCpu threads = threadCpu ? new ThreadCpu() : null;
-        long cpu0 = processCpuNanos();
-        long t0 = System.nanoTime();
-        var result = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult();
-        while (threads != null && !result.isDone()) {
-            threads.sample();
-            Thread.sleep(100);
+        List<Double> consumerSecs = new ArrayList<>();
+        List<Double> jobSecs = new ArrayList<>();
+        List<Double> jobCpuSecs = new ArrayList<>();
+        DatasetManifest manifest = null;
+        consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
+        for (int r = 1; r <= repeat; r++) {
+            // Each repetition writes its own dataset, with its own consumer group and transactional ids.
+            String name = repeat == 1 ? prefix : prefix + "-r" + r;
+            Configuration rc = new Configuration(c);
+            rc.set(ShardWriterOptions.DATASET_ROOT, dir.resolve("datasets").resolve(name).toUri().toString());
+            rc.set(ShardWriterOptions.DATASET_NAME, name);
+            rc.set(IngestOptions.GROUP_ID, name);
+            rc.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, name);
+            rc.set(PipelineOptions.JOB_NAME, name);
+            Configuration job = PipelineOptions.withDefaults(rc);
+            // Open the dataset's filesystem here, on the main thread, before any job does: Hadoop registers its
+            // shutdown hook with the class loader of whoever opens a filesystem first, and a job's class loader
+            // is closed by the time the JVM exits.
+            var store = Datasets.store(rc);
+            ThreadCpu threads = threadCpu ? new ThreadCpu() : null;
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            var result = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult();
+            while (threads != null && !result.isDone()) {
+                threads.sample();
+                Thread.sleep(100);
+            }
+            result.get();
+            jobSecs.add((System.nanoTime() - t0) / 1e9);
+            jobCpuSecs.add((processCpuNanos() - cpu0) / 1e9);
+            if (threads != null) {
+                threads.sample();
+                threads.print(name, jobCpuSecs.get(jobCpuSecs.size() - 1));
+            }
+            consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
+            new io.shardline.format.DatasetVersions(store).publishNext(false);
+            manifest = store.latest().orElseThrow();
+            System.err.printf("  %s: pipeline %.2f s, %.2f CPU-s, %d rows in %d shards%n", name, jobSecs.get(jobSecs.size() - 1),
+                    jobCpuSecs.get(jobCpuSecs.size() - 1), manifest.totalRows(), manifest.shards().size());
         }
-        result.get();
-        double jobSecs = (System.nanoTime() - t0) / 1e9;
-        double jobCpuSecs = (processCpuNanos() - cpu0) / 1e9;
-        if (threads != null) {
-            threads.sample();
-            threads.print(prefix, jobCpuSecs);
-        }
-        double consumer2 = drain(stack.kafka().bootstrapServers(), topicOf.get(m), n);
-        new io.shardline.format.DatasetVersions(store).publishNext(false);
-        DatasetManifest manifest = store.latest().orElseThrow();
-        System.err.printf("  %s: consumer %.2f s / %.2f s, pipeline %.2f s, %d rows in %d shards%n", m.id(), consumer1, consumer2,
-                jobSecs, manifest.totalRows(), manifest.shards().size());
-        return new Result(m, n, bytes, Math.min(consumer1, consumer2), jobSecs, jobCpuSecs, manifest.totalRows(),
+        return new Result(m, n, bytes, median(consumerSecs), median(jobSecs), median(jobCpuSecs), manifest.totalRows(),
                 manifest.totalBytes());
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
     }
 
     /** CPU time per thread group over one job, sampled often enough to catch threads that end with it. */
