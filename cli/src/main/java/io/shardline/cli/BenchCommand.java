@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Result> halves = new ArrayList<>();
         try (LocalStack stack = LocalStack.builder(dir).partitions(parallelism).slots(parallelism).start()) {
             // Untimed: class loading and JIT warm-up of the whole path.
-            run(stack, base, Modality.TEXT, WARM_UP_RECORDS, dir, "bench-warm-up");
+            run(stack, base, Modality.TEXT, WARM_UP_RECORDS, dir, "bench-warm-up", 1);
             for (String name : modalities) {
                 Modality m = Modality.fromId(name.trim());
                 long n = switch (m) {
@@ -106,8 +106,8 @@ final class BenchCommand implements Callable<Integer> {
                 };
                 // Half the records, then all: the difference of the two job times is free of the job's fixed
                 // cost (submission, deployment, source start, the wait for the final checkpoint).
-                halves.add(run(stack, base, m, n / 2, dir, "bench-" + m.id() + "-half"));
-                results.add(run(stack, base, m, n, dir, "bench-" + m.id()));
+                halves.add(run(stack, base, m, n / 2, dir, "bench-" + m.id() + "-half", repeat));
+                results.add(run(stack, base, m, n, dir, "bench-" + m.id(), repeat));
             }
         }
         out.println();
@@ -144,7 +144,8 @@ final class BenchCommand implements Callable<Integer> {
         return results.stream().allMatch(r -> r.rows == r.records) ? 0 : 1;
     }
 
-    private Result run(LocalStack stack, Configuration base, Modality m, long n, Path dir, String prefix) throws Exception {
+    private Result run(LocalStack stack, Configuration base, Modality m, long n, Path dir, String prefix, int repeats)
+            throws Exception {
         Configuration c = new Configuration(base);
         c.set(IngestOptions.TEXT_TOPIC, prefix + ".raw.text");
         c.set(IngestOptions.IMAGE_TOPIC, prefix + ".raw.image");
@@ -181,9 +182,9 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> jobCpuSecs = new ArrayList<>();
         DatasetManifest manifest = null;
         consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
-        for (int r = 1; r <= repeat; r++) {
+        for (int r = 1; r <= repeats; r++) {
             // Each repetition writes its own dataset, with its own consumer group and transactional ids.
-            String name = repeat == 1 ? prefix : prefix + "-r" + r;
+            String name = repeats == 1 ? prefix : prefix + "-r" + r;
             Configuration rc = new Configuration(c);
             rc.set(ShardWriterOptions.DATASET_ROOT, dir.resolve("datasets").resolve(name).toUri().toString());
             rc.set(ShardWriterOptions.DATASET_NAME, name);
