@@ -279,13 +279,26 @@ public final class DatasetStore {
                         + " exists already at " + target + ": versions are immutable");
             }
             Path write = objectStore ? target : new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
-            try (FSDataOutputStream out = fs.create(write, false)) {
-                out.write(json);
-            }
-            if (!objectStore && !moveNoReplace(write, target)) {
-                fs.delete(write, false);
-                throw new IllegalStateException("version " + manifest.version() + " of dataset " + dataset
-                        + " was published concurrently by another publisher at " + target + ": versions are immutable");
+            boolean moved = false;
+            try {
+                try (FSDataOutputStream out = fs.create(write, false)) {
+                    out.write(json);
+                    if (!objectStore) {
+                        out.hsync(); // on disk before the name appears: a crash never leaves an empty version
+                    }
+                }
+                if (objectStore) {
+                    return; // a single PUT: the object appears whole, or not at all
+                }
+                moved = moveNoReplace(write, target);
+                if (!moved) {
+                    throw new IllegalStateException("version " + manifest.version() + " of dataset " + dataset
+                            + " was published concurrently by another publisher at " + target + ": versions are immutable");
+                }
+            } finally {
+                if (!objectStore && !moved) {
+                    fs.delete(write, false);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish manifest " + target, e);

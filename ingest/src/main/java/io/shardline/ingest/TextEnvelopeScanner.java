@@ -48,6 +48,9 @@ final class TextEnvelopeScanner {
         text = null;
         hasEventTime = false;
         java.util.List<String> others = null;
+        if (b.length >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf) {
+            pos = 3; // a UTF-8 byte order mark, which JSON parsers skip
+        }
         skipWhitespace();
         expect('{', "the value must be a JSON object");
         skipWhitespace();
@@ -116,7 +119,7 @@ final class TextEnvelopeScanner {
         }
         pos++;
         int start = pos;
-        if (scanString()) {
+        if (scanString(limits.maxJsonStringLength(), true)) {
             return new String(scratch, 0, scratchLen, StandardCharsets.UTF_8);
         }
         return new String(b, start, pos - 1 - start, StandardCharsets.UTF_8);
@@ -128,7 +131,7 @@ final class TextEnvelopeScanner {
         }
         pos++;
         int start = pos;
-        if (scanString()) {
+        if (scanString(limits.maxJsonStringLength(), true)) {
             return Arrays.copyOf(scratch, scratchLen);
         }
         return Arrays.copyOfRange(b, start, pos - 1);
@@ -146,16 +149,17 @@ final class TextEnvelopeScanner {
                 throw new Rejected(DeadLetterReason.WRONG_TYPE,
                         "'event_time' must be epoch milliseconds or an ISO-8601 instant, was a fraction");
             }
-            if (b[start] == '-') {
-                throw new Rejected(DeadLetterReason.INVALID_VALUE, "'event_time' must not be negative");
-            }
+            boolean negative = b[start] == '-';
             long v = 0;
-            for (int i = start; i < pos; i++) {
+            for (int i = negative ? start + 1 : start; i < pos; i++) {
                 int d = b[i] - '0';
                 if (v > (Long.MAX_VALUE - d) / 10) {
                     throw new Rejected(DeadLetterReason.INVALID_VALUE, "'event_time' is out of range");
                 }
                 v = v * 10 + d;
+            }
+            if (negative && v != 0) {
+                throw new Rejected(DeadLetterReason.INVALID_VALUE, "'event_time' must not be negative");
             }
             return v;
         }
@@ -169,7 +173,7 @@ final class TextEnvelopeScanner {
         switch (c) {
             case '"' -> {
                 pos++;
-                scanString();
+                scanString(Long.MAX_VALUE, false); // a skipped value: parsers check no length they never read
             }
             case '{', '[' -> {
                 if (depth + 1 > limits.maxJsonNestingDepth()) {
@@ -202,7 +206,7 @@ final class TextEnvelopeScanner {
             skipWhitespace();
             if (close == '}') {
                 expect('"', "expected a field name");
-                scanString();
+                scanString(nameLimit(), false);
                 skipWhitespace();
                 expect(':', "expected ':'");
                 skipWhitespace();
@@ -247,6 +251,7 @@ final class TextEnvelopeScanner {
             throw malformed("invalid number at byte " + start);
         }
         boolean integral = true;
+        int digits = intDigits;
         if (pos < b.length && b[pos] == '.') {
             integral = false;
             pos++;
@@ -257,6 +262,7 @@ final class TextEnvelopeScanner {
             if (pos == f) {
                 throw malformed("invalid number at byte " + start);
             }
+            digits += pos - f;
         }
         if (pos < b.length && (b[pos] == 'e' || b[pos] == 'E')) {
             integral = false;
@@ -271,10 +277,13 @@ final class TextEnvelopeScanner {
             if (pos == e) {
                 throw malformed("invalid number at byte " + start);
             }
+            digits += pos - e;
         }
-        if (pos - start > limits.maxJsonNumberLength()) {
+        // Like the general decoder's parser, a number's length is its count of digits (integer, fraction and
+        // exponent parts), signs and the point left out.
+        if (digits > limits.maxJsonNumberLength()) {
             throw new Rejected(DeadLetterReason.JSON_LIMIT_EXCEEDED,
-                    "a number of " + (pos - start) + " characters exceeds the limit of " + limits.maxJsonNumberLength());
+                    "a number of " + digits + " digits exceeds the limit of " + limits.maxJsonNumberLength());
         }
         return integral;
     }
@@ -285,7 +294,7 @@ final class TextEnvelopeScanner {
      *
      * @return true if it had escapes, its decoded UTF-8 then being in {@code scratch[0, scratchLen)}
      */
-    private boolean scanString() {
+    private boolean scanString(long maxChars, boolean strictUnicode) {
         int start = pos;
         long chars = 0;
         boolean escaped = false;
@@ -312,7 +321,7 @@ final class TextEnvelopeScanner {
                     append(b, start, pos - start);
                 }
                 pos++;
-                chars += unescape();
+                chars += unescape(strictUnicode);
                 continue;
             }
             if (c < 0x20) {
@@ -328,9 +337,9 @@ final class TextEnvelopeScanner {
             pos += len;
             chars += len == 4 ? 2 : 1;
         }
-        if (chars > limits.maxJsonStringLength()) {
+        if (chars > maxChars) {
             throw new Rejected(DeadLetterReason.JSON_LIMIT_EXCEEDED,
-                    "string value of " + chars + " characters exceeds the limit of " + limits.maxJsonStringLength());
+                    "a string of " + chars + " characters exceeds the limit of " + maxChars);
         }
         return escaped;
     }
@@ -360,8 +369,17 @@ final class TextEnvelopeScanner {
         throw new Rejected(DeadLetterReason.INVALID_UTF8, "the value is not valid UTF-8");
     }
 
-    /** Decodes the escape at {@code pos} (just after the backslash) into scratch; returns its UTF-16 length. */
-    private int unescape() {
+    /** Field names get the same cap as the general decoder's parser gives them. */
+    private long nameLimit() {
+        return Math.min(limits.maxJsonStringLength(), 50_000);
+    }
+
+    /**
+     * Decodes the escape at {@code pos} (just after the backslash) into scratch; returns its UTF-16 length.
+     * An unpaired surrogate escape is legal JSON; it is refused only in a value that must become UTF-8 text
+     * ({@code strictUnicode}), and replaced by U+FFFD elsewhere.
+     */
+    private int unescape(boolean strictUnicode) {
         int c = next("a string is not closed");
         switch (c) {
             case '"', '\\', '/' -> append((byte) c);
@@ -372,22 +390,24 @@ final class TextEnvelopeScanner {
             case 't' -> append((byte) '\t');
             case 'u' -> {
                 int cp = hex4();
-                if (Character.isHighSurrogate((char) cp)) {
-                    if (pos + 6 <= b.length && b[pos] == '\\' && b[pos + 1] == 'u') {
-                        pos += 2;
-                        int low = hex4();
-                        if (!Character.isLowSurrogate((char) low)) {
-                            throw malformed("a \\u escape holds an unpaired surrogate");
-                        }
+                if (Character.isHighSurrogate((char) cp) && pos + 6 <= b.length && b[pos] == '\\' && b[pos + 1] == 'u') {
+                    int save = pos;
+                    pos += 2;
+                    int low = hex4();
+                    if (Character.isLowSurrogate((char) low)) {
                         appendCodePoint(Character.toCodePoint((char) cp, (char) low));
                         return 2;
                     }
-                    throw malformed("a \\u escape holds an unpaired surrogate");
+                    pos = save; // not a pair: the next escape is read on its own
                 }
-                if (Character.isLowSurrogate((char) cp)) {
-                    throw malformed("a \\u escape holds an unpaired surrogate");
+                if (Character.isSurrogate((char) cp)) {
+                    if (strictUnicode) {
+                        throw malformed("a \\u escape holds an unpaired surrogate");
+                    }
+                    appendCodePoint(0xfffd);
+                } else {
+                    appendCodePoint(cp);
                 }
-                appendCodePoint(cp);
             }
             default -> throw malformed("invalid escape '\\" + (char) c + "' at byte " + (pos - 1));
         }
@@ -446,7 +466,7 @@ final class TextEnvelopeScanner {
 
     private String readName() {
         int start = pos;
-        if (scanString()) {
+        if (scanString(nameLimit(), false)) {
             return new String(scratch, 0, scratchLen, StandardCharsets.UTF_8);
         }
         return new String(b, start, pos - 1 - start, StandardCharsets.UTF_8);

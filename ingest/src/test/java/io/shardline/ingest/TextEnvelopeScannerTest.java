@@ -35,6 +35,7 @@ class TextEnvelopeScannerTest {
                     .maxNestingDepth(LIMITS.maxJsonNestingDepth())
                     .maxStringLength(LIMITS.maxJsonStringLength())
                     .maxNumberLength(LIMITS.maxJsonNumberLength())
+                    .maxNameLength(Math.min(LIMITS.maxJsonStringLength(), 50_000))
                     .build())
             .build();
 
@@ -154,7 +155,15 @@ class TextEnvelopeScannerTest {
             "",
             "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"tab\tinside\"}",
             "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"" + "y".repeat(401) + "\"}",
-            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"" + "y".repeat(400) + "\"}");
+            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"" + "y".repeat(400) + "\"}",
+            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":-0,\"text\":\"x\"}",
+            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"x\",\"n\":\"\\ud800\"}",
+            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"x\",\"n\":\"\\udc00\\ud800\"}",
+            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"x\",\"n\":-12345678901234567890}",
+            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"x\",\"n\":\"" + "z".repeat(401) + "\"}",
+            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"x\",\"" + "k".repeat(401) + "\":1}",
+            "{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"x\",\"" + "k".repeat(400) + "\":1}",
+            "\ufeff{\"id\":\"a\",\"source\":\"s\",\"event_time\":1,\"text\":\"x\"}");
 
     @Test
     void agreesOnEdgeCases() {
