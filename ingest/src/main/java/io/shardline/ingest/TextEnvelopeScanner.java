@@ -118,11 +118,7 @@ final class TextEnvelopeScanner {
             throw wrongType(name, "a string");
         }
         pos++;
-        int start = pos;
-        if (scanString(limits.maxJsonStringLength(), true)) {
-            return new String(scratch, 0, scratchLen, StandardCharsets.UTF_8);
-        }
-        return new String(b, start, pos - 1 - start, StandardCharsets.UTF_8);
+        return scanToString(limits.maxJsonStringLength(), true);
     }
 
     private byte[] readTextValue() {
@@ -465,8 +461,13 @@ final class TextEnvelopeScanner {
     // ---- structure ----
 
     private String readName() {
+        return scanToString(nameLimit(), false);
+    }
+
+    /** Scans the string whose opening quote was consumed and decodes it to a String. */
+    private String scanToString(long maxChars, boolean strictUnicode) {
         int start = pos;
-        if (scanString(nameLimit(), false)) {
+        if (scanString(maxChars, strictUnicode)) {
             return new String(scratch, 0, scratchLen, StandardCharsets.UTF_8);
         }
         return new String(b, start, pos - 1 - start, StandardCharsets.UTF_8);
