@@ -66,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--thread-cpu", description = "Also print where the CPU time of each job went, by thread group.")
     boolean threadCpu;
 
+    @Option(names = "--sql-baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also run stock Flink SQL (Kafka JSON table into a zstd Parquet filesystem table) over the same text"
+                    + " topic, interleaved with the text job's runs, and print the ratio (default: ${DEFAULT-VALUE}).")
+    boolean sqlBaseline;
+
     @Mixin
     CommonOptions common;
 
@@ -73,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
     private static final double MIN_STEADY_SECS = 4.0;
 
     record Result(Modality modality, long records, long bytes, double consumerSecs, double jobSecs, double jobCpuSecs, long rows,
-            long shardBytes) {}
+            long shardBytes, SqlBaseline.Run sql, double floorCpuSecs) {}
 
     @Override
     public Integer call() throws Exception {
@@ -96,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Result> halves = new ArrayList<>();
         try (LocalStack stack = LocalStack.builder(dir).partitions(parallelism).slots(parallelism).start()) {
             // Untimed: class loading and JIT warm-up of the whole path.
-            run(stack, base, Modality.TEXT, WARM_UP_RECORDS, dir, "bench-warm-up", 1);
+            run(stack, base, Modality.TEXT, WARM_UP_RECORDS, dir, "bench-warm-up", 1, sqlBaseline);
             for (String name : modalities) {
                 Modality m = Modality.fromId(name.trim());
                 long n = switch (m) {
@@ -106,8 +111,8 @@ final class BenchCommand implements Callable<Integer> {
                 };
                 // Half the records, then all: the difference of the two job times is free of the job's fixed
                 // cost (submission, deployment, source start, the wait for the final checkpoint).
-                halves.add(run(stack, base, m, n / 2, dir, "bench-" + m.id() + "-half", repeat));
-                results.add(run(stack, base, m, n, dir, "bench-" + m.id(), repeat));
+                halves.add(run(stack, base, m, n / 2, dir, "bench-" + m.id() + "-half", repeat, false));
+                results.add(run(stack, base, m, n, dir, "bench-" + m.id(), repeat, sqlBaseline && m == Modality.TEXT));
             }
         }
         out.println();
@@ -131,12 +136,32 @@ final class BenchCommand implements Callable<Integer> {
                         r.shardBytes / 1e6);
             }
         }
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.println();
+        out.println("modality  job CPU-us/rec  floor CPU-us/rec  floor/job  floor ceiling rec/s  job/ceiling");
+        for (Result r : results) {
+            double jobUs = r.jobCpuSecs * 1e6 / r.records;
+            double floorUs = r.floorCpuSecs * 1e6 / r.records;
+            double ceiling = cores * 1e6 / floorUs;
+            out.printf("%-8s %15.2f %17.2f %10.2f %19.0f %12.2f%n", r.modality.id(), jobUs, floorUs, floorUs / jobUs, ceiling,
+                    r.records / r.jobSecs / ceiling);
+        }
+        for (Result r : results) {
+            if (r.sql != null) {
+                out.printf("%n%s, stock Flink SQL over the same topic: %.0f rec/s (%.1f MB/s), %.0f rec/CPU-s;"
+                                + " shardline job / Flink SQL: %.2fx in rec/s, %.2fx in rec/CPU-s%n",
+                        r.modality.id(), r.records / r.sql.secs(), r.bytes / 1e6 / r.sql.secs(), r.records / r.sql.cpuSecs(),
+                        r.sql.secs() / r.jobSecs, r.sql.cpuSecs() / r.jobCpuSecs);
+            }
+        }
         out.println();
         out.printf("job: bounded job from submit to finish, exactly-once, checkpoints every 2 s, parallelism %d, zstd Parquet"
                 + " under %s.%n", parallelism, dir);
         out.println("job rec/CPU-s: records per second of CPU time used by the whole process during the job (broker included).");
         out.println("steady: (records(all) - records(half)) / (job time(all) - job time(half)), two jobs of this run:"
                 + " the job's fixed cost cancels out.");
+        out.printf("floor: the same decode and Parquet encoding in one thread without Flink (no checkpoints, no exactly-once),"
+                + " CPU of the whole process; ceiling: %d cores busy with nothing else.%n", cores);
         out.printf("consumer: one KafkaConsumer reading all partitions of the same topic; median of %d passes.%n", repeat + 1);
         if (repeat > 1) {
             out.printf("job figures: medians of %d runs each.%n", repeat);
@@ -144,8 +169,8 @@ final class BenchCommand implements Callable<Integer> {
         return results.stream().allMatch(r -> r.rows == r.records) ? 0 : 1;
     }
 
-    private Result run(LocalStack stack, Configuration base, Modality m, long n, Path dir, String prefix, int repeats)
-            throws Exception {
+    private Result run(LocalStack stack, Configuration base, Modality m, long n, Path dir, String prefix, int repeats,
+            boolean withSql) throws Exception {
         Configuration c = new Configuration(base);
         c.set(IngestOptions.TEXT_TOPIC, prefix + ".raw.text");
         c.set(IngestOptions.IMAGE_TOPIC, prefix + ".raw.image");
@@ -180,6 +205,8 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> consumerSecs = new ArrayList<>();
         List<Double> jobSecs = new ArrayList<>();
         List<Double> jobCpuSecs = new ArrayList<>();
+        List<SqlBaseline.Run> sqlRuns = new ArrayList<>();
+        List<Double> floorCpuSecs = new ArrayList<>();
         DatasetManifest manifest = null;
         consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
         for (int r = 1; r <= repeats; r++) {
@@ -212,13 +239,26 @@ final class BenchCommand implements Callable<Integer> {
                 threads.print(name, jobCpuSecs.get(jobCpuSecs.size() - 1));
             }
             consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
+            floorCpuSecs.add(floor(stack.kafka().bootstrapServers(), m, topicOf.get(m), n, rc, dir.resolve("floor").resolve(name)));
             new io.shardline.format.DatasetVersions(store).publishNext(false);
             manifest = store.latest().orElseThrow();
             System.err.printf("  %s: pipeline %.2f s, %.2f CPU-s, %d rows in %d shards%n", name, jobSecs.get(jobSecs.size() - 1),
                     jobCpuSecs.get(jobCpuSecs.size() - 1), manifest.totalRows(), manifest.shards().size());
+            if (withSql) {
+                SqlBaseline.Run sql = SqlBaseline.run(stack, topicOf.get(m), name + "-sql", dir.resolve("flink-sql").resolve(name),
+                        parallelism, c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL));
+                System.err.printf("  %s: Flink SQL %.2f s, %.2f CPU-s, %d rows%n", name, sql.secs(), sql.cpuSecs(), sql.rows());
+                if (sql.rows() != n) {
+                    throw new IllegalStateException("the Flink SQL baseline committed " + sql.rows() + " rows of " + n);
+                }
+                sqlRuns.add(sql);
+            }
         }
+        SqlBaseline.Run sql = sqlRuns.isEmpty() ? null : new SqlBaseline.Run(
+                median(sqlRuns.stream().map(SqlBaseline.Run::secs).toList()),
+                median(sqlRuns.stream().map(SqlBaseline.Run::cpuSecs).toList()), n);
         return new Result(m, n, bytes, median(consumerSecs), median(jobSecs), median(jobCpuSecs), manifest.totalRows(),
-                manifest.totalBytes());
+                manifest.totalBytes(), sql, median(floorCpuSecs));
     }
 
     private static double median(List<Double> values) {
@@ -271,17 +311,71 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** CPU time of this whole process (every thread: the job, the broker serving it, Flink's runtime). */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** Seconds a plain consumer takes to read {@code expected} records from all partitions of {@code topic}. */
-    private static double drain(String bootstrap, String topic, long expected) {
+    /**
+     * CPU seconds of the same work without Flink: one thread polls the topic, decodes every record with the job's
+     * decoder and writes the samples with the job's Parquet encoding into one local file. No checkpoints, no
+     * exactly-once, no hand-over between threads: what reading, decoding and writing cost on their own, and so
+     * the least CPU any pipeline doing this work needs. Broker threads serving the fetches are included, as they
+     * are in the job's figure.
+     */
+    private static double floor(String bootstrap, Modality m, String topic, long expected, Configuration conf, Path out)
+            throws Exception {
+        Files.createDirectories(out);
+        Properties p = consumerProperties(bootstrap);
+        var decoder = new io.shardline.ingest.EnvelopeDecoder(IngestOptions.limits(conf));
+        var settings = io.shardline.shardwriter.ShardWriterSettings.from(conf, "bench-floor");
+        long cpu0 = processCpuNanos();
+        long n = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                org.apache.parquet.hadoop.ParquetWriter<Object> w =
+                        io.shardline.shardwriter.ShardSinks.localWriter(m, out.resolve("floor.parquet"), settings)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long t0 = System.nanoTime();
+            while (n < expected) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    var decoded = decoder.decode(m, r);
+                    if (decoded.isDeadLetter()) {
+                        throw new IllegalStateException("bench data must be valid: " + decoded.deadLetter());
+                    }
+                    w.write(switch (m) {
+                        case TEXT -> decoded.text();
+                        case IMAGE -> decoded.image();
+                        case SENSOR -> decoded.sensor();
+                    });
+                    n++;
+                }
+                if (System.nanoTime() - t0 > Duration.ofMinutes(10).toNanos()) {
+                    throw new IllegalStateException("the floor pass read only " + n + " of " + expected + " records in 10 minutes");
+                }
+            }
+        }
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        try (var files = Files.list(out)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        return cpu;
+    }
+
+    private static Properties consumerProperties(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
+        return p;
+    }
+
+    /** Seconds a plain consumer takes to read {@code expected} records from all partitions of {@code topic}. */
+    private static double drain(String bootstrap, String topic, long expected) {
+        Properties p = consumerProperties(bootstrap);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(parts);
