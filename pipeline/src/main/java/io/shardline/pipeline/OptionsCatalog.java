@@ -1,6 +1,7 @@
 package io.shardline.pipeline;
 
 import io.shardline.ingest.IngestOptions;
+import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ public final class OptionsCatalog {
     public static List<ConfigOption<?>> jobOptions() {
         List<ConfigOption<?>> all = new ArrayList<>();
         all.addAll(Arrays.asList(IngestOptions.all()));
+        all.addAll(Arrays.asList(PreprocessOptions.all()));
         all.addAll(Arrays.asList(ShardWriterOptions.all()));
         all.addAll(Arrays.asList(PipelineOptions.all()));
         return Collections.unmodifiableList(all);

@@ -1,0 +1,45 @@
+package io.shardline.preprocess;
+
+import io.shardline.format.Modality;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * The preprocessing stage's metrics, under the same {@code shardline} group and {@code modality} label as
+ * the ingest metrics. With Flink's Prometheus reporter they appear as
+ * {@code flink_taskmanager_job_task_operator_shardline_<name>}:
+ *
+ * <ul>
+ *   <li>{@value #FILTERED}: valid records dropped by a rule, labelled {@code reason} ({@link FilterReason})
+ *   <li>{@value #PII_REDACTIONS}: placeholders put into text, labelled {@code kind}
+ * </ul>
+ *
+ * Like all shardline counters they count work done: records replayed after a restart count again.
+ */
+public final class PreprocessMetrics {
+
+    public static final String GROUP = "shardline";
+    public static final String MODALITY_LABEL = "modality";
+    public static final String REASON_LABEL = "reason";
+    public static final String KIND_LABEL = "kind";
+    public static final String FILTERED = "filtered";
+    public static final String PII_REDACTIONS = "pii_redactions";
+
+    private final MetricGroup modality;
+    private final Map<FilterReason, Counter> filtered = new EnumMap<>(FilterReason.class);
+    private final Map<String, Counter> redactions = new java.util.HashMap<>();
+
+    public PreprocessMetrics(MetricGroup operatorGroup, Modality m) {
+        this.modality = operatorGroup.addGroup(GROUP).addGroup(MODALITY_LABEL, m.id());
+    }
+
+    public void filtered(FilterReason reason) {
+        filtered.computeIfAbsent(reason, r -> modality.addGroup(REASON_LABEL, r.code()).counter(FILTERED)).inc();
+    }
+
+    public void redacted(String kind, long n) {
+        redactions.computeIfAbsent(kind, k -> modality.addGroup(KIND_LABEL, k).counter(PII_REDACTIONS)).inc(n);
+    }
+}

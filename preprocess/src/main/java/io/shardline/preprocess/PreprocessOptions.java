@@ -1,0 +1,147 @@
+package io.shardline.preprocess;
+
+import io.shardline.preprocess.text.PiiRedactor;
+import io.shardline.preprocess.text.QualityRules;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * Every option of the preprocessing stage. Keys are kebab-case under {@code shardline.preprocess.}; each
+ * rule and transform can be switched off on its own. Defaults follow what text pipelines for language-model
+ * training run today (Gopher's quality thresholds, exact dedup over the whole stream).
+ */
+public final class PreprocessOptions {
+
+    private PreprocessOptions() {}
+
+    public static final ConfigOption<Boolean> TEXT_ENABLED = ConfigOptions.key("shardline.preprocess.text.enabled")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Preprocess text at all. Off: text samples go to the shards exactly as ingested.");
+
+    public static final ConfigOption<Boolean> TEXT_NORMALIZE = ConfigOptions.key("shardline.preprocess.text.normalize")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Unicode NFC, control and invisible characters removed, whitespace normalized (line"
+                    + " breaks kept, at most one blank line in a row).");
+
+    public static final ConfigOption<Boolean> TEXT_QUALITY_FILTERS = ConfigOptions.key("shardline.preprocess.text.quality-filters")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Apply the quality rules below (shardline.preprocess.text.min-*/max-*). Off: no document"
+                    + " is dropped for its quality.");
+
+    public static final ConfigOption<Integer> TEXT_MIN_CHARS = ConfigOptions.key("shardline.preprocess.text.min-chars")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Fewest characters (code points) of a document, after normalization.");
+
+    public static final ConfigOption<Integer> TEXT_MAX_CHARS = ConfigOptions.key("shardline.preprocess.text.max-chars")
+            .intType()
+            .defaultValue(Integer.MAX_VALUE)
+            .withDescription("Most characters of a document, after normalization.");
+
+    public static final ConfigOption<Integer> TEXT_MIN_WORDS = ConfigOptions.key("shardline.preprocess.text.min-words")
+            .intType()
+            .defaultValue(50)
+            .withDescription("Fewest words (runs of non-space characters); Gopher uses 50.");
+
+    public static final ConfigOption<Integer> TEXT_MAX_WORDS = ConfigOptions.key("shardline.preprocess.text.max-words")
+            .intType()
+            .defaultValue(100_000)
+            .withDescription("Most words; Gopher uses 100,000.");
+
+    public static final ConfigOption<Double> TEXT_MIN_MEAN_WORD_LENGTH = ConfigOptions.key(
+                    "shardline.preprocess.text.min-mean-word-length")
+            .doubleType()
+            .defaultValue(3.0)
+            .withDescription("Shortest mean word length in characters; Gopher uses 3.");
+
+    public static final ConfigOption<Double> TEXT_MAX_MEAN_WORD_LENGTH = ConfigOptions.key(
+                    "shardline.preprocess.text.max-mean-word-length")
+            .doubleType()
+            .defaultValue(10.0)
+            .withDescription("Longest mean word length in characters; Gopher uses 10.");
+
+    public static final ConfigOption<Double> TEXT_MIN_ALPHABETIC_WORD_FRACTION = ConfigOptions.key(
+                    "shardline.preprocess.text.min-alphabetic-word-fraction")
+            .doubleType()
+            .defaultValue(0.8)
+            .withDescription("Least fraction of words that contain at least one alphabetic character; Gopher uses"
+                    + " 0.8.");
+
+    public static final ConfigOption<Double> TEXT_MAX_DUPLICATE_LINE_FRACTION = ConfigOptions.key(
+                    "shardline.preprocess.text.max-duplicate-line-fraction")
+            .doubleType()
+            .defaultValue(0.3)
+            .withDescription("Most fraction of non-blank lines that repeat an earlier line of the same document;"
+                    + " Gopher uses 0.3.");
+
+    public static final ConfigOption<Double> TEXT_MAX_ELLIPSIS_LINE_FRACTION = ConfigOptions.key(
+                    "shardline.preprocess.text.max-ellipsis-line-fraction")
+            .doubleType()
+            .defaultValue(0.3)
+            .withDescription("Most fraction of non-blank lines ending in '...' or '\u2026'; Gopher uses 0.3.");
+
+    public static final ConfigOption<List<String>> TEXT_REDACT_PII = ConfigOptions.key("shardline.preprocess.text.redact-pii")
+            .stringType()
+            .asList()
+            .defaultValues("email", "phone", "ipv4", "ipv6")
+            .withDescription("Kinds of personal data replaced by a placeholder (<EMAIL>, <PHONE>, <IPV4>, <IPV6>):"
+                    + " any of email, phone, ipv4, ipv6, separated by ';'. Empty: no redaction.");
+
+    public static final ConfigOption<Boolean> TEXT_EXACT_DEDUP = ConfigOptions.key("shardline.preprocess.text.exact-dedup")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Drop a document whose final text (after normalization and redaction) equals that of"
+                    + " an earlier document of the stream. Keyed by a 128-bit hash in Flink keyed state (about 100"
+                    + " bytes per distinct document in RocksDB), restored from checkpoints: exactly once across"
+                    + " restarts. Use the RocksDB state backend (state.backend.type: rocksdb) for large streams.");
+
+    public static final ConfigOption<Duration> TEXT_DEDUP_TTL = ConfigOptions.key("shardline.preprocess.text.dedup-ttl")
+            .durationType()
+            .defaultValue(Duration.ZERO)
+            .withDescription("How long a document's hash is remembered, in processing time; 0 keeps it forever."
+                    + " With a TTL, a duplicate arriving later than that is kept, and state stays bounded by the"
+                    + " documents of one TTL.");
+
+    public static ConfigOption<?>[] all() {
+        return new ConfigOption<?>[] {
+            TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
+            TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
+            TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,
+            TEXT_DEDUP_TTL
+        };
+    }
+
+    /** The quality rules as configured; {@link QualityRules#NONE} when the filters are off. */
+    public static QualityRules qualityRules(ReadableConfig conf) {
+        if (!conf.get(TEXT_QUALITY_FILTERS)) {
+            return QualityRules.NONE;
+        }
+        try {
+            return new QualityRules(conf.get(TEXT_MIN_CHARS), conf.get(TEXT_MAX_CHARS), conf.get(TEXT_MIN_WORDS),
+                    conf.get(TEXT_MAX_WORDS), conf.get(TEXT_MIN_MEAN_WORD_LENGTH), conf.get(TEXT_MAX_MEAN_WORD_LENGTH),
+                    conf.get(TEXT_MIN_ALPHABETIC_WORD_FRACTION), conf.get(TEXT_MAX_DUPLICATE_LINE_FRACTION),
+                    conf.get(TEXT_MAX_ELLIPSIS_LINE_FRACTION));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the shardline.preprocess.text.min-*/max-* options contradict each other"
+                    + " (a minimum above its maximum, or a fraction outside [0, 1]): " + e.getMessage(), e);
+        }
+    }
+
+    public static Set<PiiRedactor.Kind> piiKinds(ReadableConfig conf) {
+        Set<PiiRedactor.Kind> kinds = EnumSet.noneOf(PiiRedactor.Kind.class);
+        for (String k : conf.get(TEXT_REDACT_PII)) {
+            if (!k.isBlank()) {
+                kinds.add(PiiRedactor.Kind.fromCode(k));
+            }
+        }
+        return kinds;
+    }
+}

@@ -1,0 +1,68 @@
+package io.shardline.preprocess.text;
+
+import io.shardline.format.Modality;
+import io.shardline.ingest.TextSample;
+import io.shardline.preprocess.FilterReason;
+import io.shardline.preprocess.PreprocessMetrics;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The stateless text steps, in order: normalization ({@link TextNormalizer}), the quality rules
+ * ({@link QualityRules}, on the normalized text), then PII redaction ({@link PiiRedactor}) of the documents
+ * that pass. A document that fails a rule is dropped and counted by reason. Deterministic per record, so a
+ * replay after a restart makes the same decisions.
+ */
+public final class TextPreprocessor extends ProcessFunction<TextSample, TextSample> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final boolean normalize;
+    private final QualityRules rules;
+    private final PiiRedactor redactor;
+
+    private transient PreprocessMetrics metrics;
+    private transient int[] redactions;
+
+    public TextPreprocessor(boolean normalize, QualityRules rules, PiiRedactor redactor) {
+        this.normalize = normalize;
+        this.rules = rules;
+        this.redactor = redactor;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), Modality.TEXT);
+        redactions = new int[PiiRedactor.Kind.values().length];
+    }
+
+    @Override
+    public void processElement(TextSample in, Context ctx, Collector<TextSample> out) {
+        String original = new String(in.textUtf8(), StandardCharsets.UTF_8);
+        String text = normalize ? TextNormalizer.normalize(original) : original;
+        if (rules != QualityRules.NONE) {
+            FilterReason failed = rules.check(text);
+            if (failed != null) {
+                metrics.filtered(failed);
+                return;
+            }
+        }
+        if (redactor.enabled()) {
+            text = redactor.redact(text, redactions);
+            for (PiiRedactor.Kind k : PiiRedactor.Kind.values()) {
+                if (redactions[k.ordinal()] != 0) {
+                    metrics.redacted(k.code(), redactions[k.ordinal()]);
+                    redactions[k.ordinal()] = 0;
+                }
+            }
+        }
+        if (text.equals(original)) {
+            out.collect(in); // unchanged: no new bytes
+        } else {
+            out.collect(new TextSample(in.id(), in.source(), in.eventTime(), text.getBytes(StandardCharsets.UTF_8), in.ref(),
+                    in.ingestTime()));
+        }
+    }
+}
