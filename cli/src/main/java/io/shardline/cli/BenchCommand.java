@@ -8,6 +8,7 @@ import io.shardline.localstack.SampleData;
 import io.shardline.pipeline.PipelineOptions;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
+import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.io.PrintStream;
@@ -71,6 +72,10 @@ final class BenchCommand implements Callable<Integer> {
                     + " topic, interleaved with the text job's runs, and print the ratio (default: ${DEFAULT-VALUE}).")
     boolean sqlBaseline;
 
+    @Option(names = "--preprocess", description = "Also run each modality's job with its preprocessing on (as configured),"
+            + " and report it against the pass-through job. Without it every job is pass-through.")
+    boolean preprocess;
+
     @Mixin
     CommonOptions common;
 
@@ -99,9 +104,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<Result> results = new ArrayList<>();
         List<Result> halves = new ArrayList<>();
+        List<Result> preprocessed = new ArrayList<>();
         try (LocalStack stack = LocalStack.builder(dir).partitions(parallelism).slots(parallelism).start()) {
             // Untimed: class loading and JIT warm-up of the whole path.
-            run(stack, base, Modality.TEXT, WARM_UP_RECORDS, dir, "bench-warm-up", 1, sqlBaseline);
+            run(stack, base, Modality.TEXT, WARM_UP_RECORDS, dir, "bench-warm-up", 1, sqlBaseline, preprocess);
             for (String name : modalities) {
                 Modality m = Modality.fromId(name.trim());
                 long n = switch (m) {
@@ -111,8 +117,11 @@ final class BenchCommand implements Callable<Integer> {
                 };
                 // Half the records, then all: the difference of the two job times is free of the job's fixed
                 // cost (submission, deployment, source start, the wait for the final checkpoint).
-                halves.add(run(stack, base, m, n / 2, dir, "bench-" + m.id() + "-half", repeat, false));
-                results.add(run(stack, base, m, n, dir, "bench-" + m.id(), repeat, sqlBaseline && m == Modality.TEXT));
+                halves.add(run(stack, base, m, n / 2, dir, "bench-" + m.id() + "-half", repeat, false, false));
+                results.add(run(stack, base, m, n, dir, "bench-" + m.id(), repeat, sqlBaseline && m == Modality.TEXT, false));
+                if (preprocess) {
+                    preprocessed.add(run(stack, base, m, n, dir, "bench-" + m.id() + "-pre", repeat, false, true));
+                }
             }
         }
         out.println();
@@ -146,6 +155,18 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("%-8s %15.2f %17.2f %10.2f %19.0f %12.2f%n", r.modality.id(), jobUs, floorUs, floorUs / jobUs, ceiling,
                     r.records / r.jobSecs / ceiling);
         }
+        if (!preprocessed.isEmpty()) {
+            out.println();
+            out.println("modality  pass-through rec/s  rec/CPU-s  MB/CPU-s  preprocess rec/s  rec/CPU-s  MB/CPU-s  rows out"
+                    + "  preprocess/pass-through (CPU)");
+            for (int i = 0; i < preprocessed.size(); i++) {
+                Result r = results.get(i);
+                Result p = preprocessed.get(i);
+                out.printf("%-8s %19.0f %10.0f %9.1f %17.0f %10.0f %9.1f %9d %30.2f%n", r.modality.id(), r.records / r.jobSecs,
+                        r.records / r.jobCpuSecs, r.bytes / 1e6 / r.jobCpuSecs, p.records / p.jobSecs, p.records / p.jobCpuSecs,
+                        p.bytes / 1e6 / p.jobCpuSecs, p.rows, r.jobCpuSecs / p.jobCpuSecs);
+            }
+        }
         for (Result r : results) {
             if (r.sql != null) {
                 out.printf("%n%s, stock Flink SQL over the same topic: %.0f rec/s (%.1f MB/s), %.0f rec/CPU-s;"
@@ -160,6 +181,10 @@ final class BenchCommand implements Callable<Integer> {
         out.println("job rec/CPU-s: records per second of CPU time used by the whole process during the job (broker included).");
         out.println("steady: (records(all) - records(half)) / (job time(all) - job time(half)), two jobs of this run:"
                 + " the job's fixed cost cancels out.");
+        if (!preprocessed.isEmpty()) {
+            out.println("preprocess: the same job with preprocessing as configured; MB/CPU-s: input MB per CPU-second, i.e."
+                    + " per core; rows out: what reached the shards.");
+        }
         out.printf("floor: the same decode and Parquet encoding in one thread without Flink (no checkpoints, no exactly-once),"
                 + " CPU of the whole process; ceiling: %d cores busy with nothing else.%n", cores);
         out.printf("consumer: one KafkaConsumer reading all partitions of the same topic; median of %d passes.%n", repeat + 1);
@@ -169,8 +194,13 @@ final class BenchCommand implements Callable<Integer> {
         return results.stream().allMatch(r -> r.rows == r.records) ? 0 : 1;
     }
 
+    /**
+     * Runs the job {@code repeats} times over {@code n} fresh records of one modality; with {@code withSql}, the
+     * Flink SQL baseline after each run. {@code preprocessing} off: the pass-through job, and the floor measured
+     * after each run; on: preprocessing as configured, no floor.
+     */
     private Result run(LocalStack stack, Configuration base, Modality m, long n, Path dir, String prefix, int repeats,
-            boolean withSql) throws Exception {
+            boolean withSql, boolean preprocessing) throws Exception {
         Configuration c = new Configuration(base);
         c.set(IngestOptions.TEXT_TOPIC, prefix + ".raw.text");
         c.set(IngestOptions.IMAGE_TOPIC, prefix + ".raw.image");
@@ -190,6 +220,9 @@ final class BenchCommand implements Callable<Integer> {
             c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(2));
         }
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (!preprocessing) {
+            c.set(PreprocessOptions.TEXT_ENABLED, false);
+        }
         List<String> topics = List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
                 c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC));
         stack.kafka().createTopics(parallelism, topics);
@@ -239,7 +272,7 @@ final class BenchCommand implements Callable<Integer> {
                 threads.print(name, jobCpuSecs.get(jobCpuSecs.size() - 1));
             }
             consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
-            floorCpuSecs.add(floor(stack.kafka().bootstrapServers(), m, topicOf.get(m), n, rc, dir.resolve("floor").resolve(name)));
+            floorCpuSecs.add(preprocessing ? Double.NaN : floor(stack.kafka().bootstrapServers(), m, topicOf.get(m), n, rc, dir.resolve("floor").resolve(name)));
             new io.shardline.format.DatasetVersions(store).publishNext(false);
             manifest = store.latest().orElseThrow();
             System.err.printf("  %s: pipeline %.2f s, %.2f CPU-s, %d rows in %d shards%n", name, jobSecs.get(jobSecs.size() - 1),

@@ -44,7 +44,8 @@ public final class PreprocessOptions {
     public static final ConfigOption<Integer> TEXT_MAX_CHARS = ConfigOptions.key("shardline.preprocess.text.max-chars")
             .intType()
             .defaultValue(Integer.MAX_VALUE)
-            .withDescription("Most characters of a document, after normalization.");
+            .withDescription("Most characters of a document, after normalization (default: no limit beyond the"
+                    + " record size limit).");
 
     public static final ConfigOption<Integer> TEXT_MIN_WORDS = ConfigOptions.key("shardline.preprocess.text.min-words")
             .intType()
@@ -99,9 +100,9 @@ public final class PreprocessOptions {
             .booleanType()
             .defaultValue(true)
             .withDescription("Drop a document whose final text (after normalization and redaction) equals that of"
-                    + " an earlier document of the stream. Keyed by a 128-bit hash in Flink keyed state (about 100"
-                    + " bytes per distinct document in RocksDB), restored from checkpoints: exactly once across"
-                    + " restarts. Use the RocksDB state backend (state.backend.type: rocksdb) for large streams.");
+                    + " an earlier document of the stream. Keyed by a 128-bit hash in Flink keyed state (one entry per"
+                    + " distinct document: a 32-character key and a one-byte flag), restored from checkpoints: exactly"
+                    + " once across restarts. Use the RocksDB state backend (state.backend.type: rocksdb) for large streams.");
 
     public static final ConfigOption<Duration> TEXT_DEDUP_TTL = ConfigOptions.key("shardline.preprocess.text.dedup-ttl")
             .durationType()

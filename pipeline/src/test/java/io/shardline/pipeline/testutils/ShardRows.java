@@ -16,8 +16,8 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 /** Reads the rows of a version's shards back with parquet-hadoop, independently of the writer's code. */
 public final class ShardRows {
 
-    /** The identity of one row: its id and where it came from. */
-    public record Row(String id, String topic, int partition, long offset, String shard) {}
+    /** The identity of one row: its id and where it came from; for text rows, the text too (else null). */
+    public record Row(String id, String topic, int partition, long offset, String shard, String text) {}
 
     private ShardRows() {}
 
@@ -32,7 +32,8 @@ public final class ShardRows {
                 Group g;
                 while ((g = reader.read()) != null) {
                     rows.add(new Row(g.getString(ShardSchemas.ID, 0), g.getString(ShardSchemas.KAFKA_TOPIC, 0),
-                            g.getInteger(ShardSchemas.KAFKA_PARTITION, 0), g.getLong(ShardSchemas.KAFKA_OFFSET, 0), s.path()));
+                            g.getInteger(ShardSchemas.KAFKA_PARTITION, 0), g.getLong(ShardSchemas.KAFKA_OFFSET, 0), s.path(),
+                            g.getType().containsField(ShardSchemas.TEXT) ? g.getString(ShardSchemas.TEXT, 0) : null));
                     n++;
                 }
             } catch (IOException e) {

@@ -1,0 +1,254 @@
+package io.shardline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.ingest.IngestOptions;
+import io.shardline.ingest.Ingested;
+import io.shardline.localstack.LocalStack;
+import io.shardline.pipeline.testutils.FailingMapper;
+import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.preprocess.PreprocessOptions;
+import io.shardline.shardwriter.Datasets;
+import io.shardline.shardwriter.ShardWriterOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Text preprocessing in the running job: normalization, quality rules, PII redaction and exact dedup over
+ * the whole stream, exactly once across injected failures with the dedup state in RocksDB.
+ *
+ * <p>Each duplicate group (an original and its copies, some differing only in whitespace or Unicode form)
+ * goes to one partition, original first: partition order is preserved up to the keyed dedup operator, so
+ * which copy survives is known. Copies are spread over the whole stream, so many arrive after the injected
+ * failures, when the dedup state has been restored from a checkpoint.
+ */
+class TextPreprocessingITCase {
+
+    static final int PARALLELISM = 2;
+    static final int ORIGINALS = 6_000;
+
+    @TempDir
+    static Path tmp;
+
+    static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.builder(tmp.resolve("stack")).partitions(PARALLELISM).slots(PARALLELISM).start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static final String[] WORDS = (
+            "river mountain village people morning evening window garden kitchen teacher student market winter summer"
+                    + " question answer history science letter family country language picture station journey"
+                    + " harvest weather forest island bridge machine engine doctor hospital library museum theatre"
+                    + " walked carried opened noticed remembered believed wondered travelled finished started"
+                    + " quickly slowly quietly carefully suddenly finally always never often again together")
+            .split(" ");
+
+    /** A document of a few sentences that passes Gopher's rules. */
+    static String prose(SplittableRandom r) {
+        StringBuilder s = new StringBuilder();
+        int sentences = 8 + r.nextInt(8);
+        for (int i = 0; i < sentences; i++) {
+            int words = 6 + r.nextInt(8);
+            for (int w = 0; w < words; w++) {
+                String word = WORDS[r.nextInt(WORDS.length)];
+                s.append(w == 0 ? Character.toUpperCase(word.charAt(0)) + word.substring(1) : word);
+                s.append(w == words - 1 ? ". " : " ");
+            }
+            if (r.nextInt(4) == 0) {
+                s.append("\n");
+            }
+        }
+        return s.toString().strip();
+    }
+
+    record Doc(String id, String text, int partition) {}
+
+    @Test
+    void textIsCleanedFilteredRedactedAndDedupedExactlyOnceAcrossFailures() throws Exception {
+        String name = "text-preprocess";
+        Configuration c = new Configuration();
+        c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+        c.set(IngestOptions.TEXT_TOPIC, name + ".raw.text");
+        c.set(IngestOptions.IMAGE_TOPIC, name + ".raw.image");
+        c.set(IngestOptions.SENSOR_TOPIC, name + ".raw.sensor");
+        c.set(IngestOptions.DEAD_LETTER_TOPIC, name + ".dead-letter");
+        c.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, name + "-dlq");
+        c.set(IngestOptions.GROUP_ID, name);
+        c.set(IngestOptions.BOUNDED, true);
+        c.set(ShardWriterOptions.DATASET_ROOT, tmp.resolve("datasets").resolve(name).toUri().toString());
+        c.set(ShardWriterOptions.DATASET_NAME, name);
+        c.set(ShardWriterOptions.ROW_GROUP_SIZE, MemorySize.parse("1mb"));
+        c.set(PipelineOptions.JOB_NAME, name);
+        c.set(CoreOptions.DEFAULT_PARALLELISM, PARALLELISM);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        stack.kafka().createTopics(PARALLELISM, List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
+                c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC)));
+
+        SplittableRandom r = new SplittableRandom(11);
+        List<Doc> docs = new ArrayList<>();
+        Set<String> expectedIds = new HashSet<>();
+        Map<String, List<String>> piiOf = new HashMap<>();
+        Map<String, String> placeholderOf = new HashMap<>();
+        List<Doc> copies = new ArrayList<>();
+        for (int i = 0; i < ORIGINALS; i++) {
+            String id = "doc-" + i;
+            int partition = i % PARALLELISM;
+            String text = prose(r);
+            int kind = i % 10;
+            if (kind == 0) {
+                // PII in the middle of good prose: kept, redacted.
+                String email = "person" + i + "@example.org";
+                String phone = "+1 202 555 " + String.format("%04d", i % 10_000);
+                String ip = "10." + (i % 250) + ".0." + (1 + i % 200);
+                text = text + " Contact " + email + " or " + phone + " from host " + ip + ".";
+                piiOf.put(id, List.of(email, phone, ip));
+                placeholderOf.put(id, "<EMAIL>");
+                expectedIds.add(id);
+            } else if (kind == 1) {
+                text = "Buy now! Limited offer."; // too few words
+            } else if (kind == 2) {
+                text = (text.substring(0, Math.min(60, text.length())) + "\n").repeat(8); // duplicate lines
+            } else if (kind == 3) {
+                StringBuilder numbers = new StringBuilder(); // mostly non-alphabetic words
+                for (int w = 0; w < 80; w++) {
+                    numbers.append(r.nextInt(100_000)).append(w % 9 == 0 ? " total " : " ");
+                }
+                text = numbers.toString();
+            } else {
+                expectedIds.add(id);
+                if (kind == 4 || kind == 5) {
+                    // Copies later in the stream: verbatim, with messy whitespace, or decomposed Unicode.
+                    String base = kind == 5 ? text + " Caf\u00e9 r\u00e9sum\u00e9." : text;
+                    text = base;
+                    copies.add(new Doc(id + "-copy-a", base, partition));
+                    copies.add(new Doc(id + "-copy-b", "  " + base.replace(" ", "  \t") + "\r\n\r\n", partition));
+                    if (kind == 5) {
+                        copies.add(new Doc(id + "-copy-c", Normalizer.normalize(base, Normalizer.Form.NFD), partition));
+                    }
+                }
+            }
+            docs.add(new Doc(id, text, partition));
+        }
+        // Spread the copies over the rest of the stream, each after its original (same partition, later).
+        Map<Doc, Double> position = new HashMap<>();
+        for (int i = 0; i < docs.size(); i++) {
+            position.put(docs.get(i), (double) i);
+        }
+        for (Doc copy : copies) {
+            int originalAt = Integer.parseInt(copy.id().replaceAll("doc-(\\d+)-copy-.", "$1"));
+            position.put(copy, originalAt + 0.5 + r.nextDouble() * (ORIGINALS - originalAt));
+        }
+        List<Doc> stream = new ArrayList<>(position.keySet());
+        stream.sort(java.util.Comparator.comparingDouble(position::get));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Doc d : stream) {
+                String json = "{\"id\":\"" + d.id() + "\",\"source\":\"it\",\"event_time\":1764000000000,\"text\":\""
+                        + d.text().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+                                .replace("\t", "\\t") + "\"}";
+                producer.send(new ProducerRecord<>(c.get(IngestOptions.TEXT_TOPIC), d.partition(), d.id().getBytes(StandardCharsets.UTF_8),
+                        json.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+
+        FailingMapper.FAILURES.set(0);
+        Configuration job = PipelineOptions.withDefaults(c);
+        // Throttled, so that each attempt sees checkpoints complete before it reaches its failure point and the
+        // second failure happens while records are still to come.
+        UnaryOperator<DataStream<Ingested>> faults = s -> s.map(new Throttle<Ingested>(5))
+                .returns(TypeInformation.of(Ingested.class)).name("throttle")
+                .map(new FailingMapper<Ingested>(2, 600)).returns(TypeInformation.of(Ingested.class)).name("fault-injector");
+        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(faults), job)
+                .getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
+
+        Datasets.versions(c).publishNext(false);
+        DatasetManifest manifest = Datasets.store(c).latest().orElseThrow();
+        List<ShardRows.Row> rows = ShardRows.read(Datasets.store(c), manifest);
+        Map<String, String> textById = new HashMap<>();
+        for (ShardRows.Row row : rows) {
+            assertThat(textById.put(row.id(), row.text())).as("row %s twice", row.id()).isNull();
+        }
+        // Exactly the originals that pass the rules; no copy, whatever its whitespace or Unicode form.
+        Set<String> missing = new HashSet<>(expectedIds);
+        missing.removeAll(textById.keySet());
+        Set<String> extra = new HashSet<>(textById.keySet());
+        extra.removeAll(expectedIds);
+        assertThat(missing).as("documents that should have reached the shards").isEmpty();
+        assertThat(extra).as("documents that should have been filtered or deduplicated").isEmpty();
+        for (Map.Entry<String, String> e : textById.entrySet()) {
+            String text = e.getValue();
+            assertThat(Normalizer.isNormalized(text, Normalizer.Form.NFC)).as("%s is NFC", e.getKey()).isTrue();
+            assertThat(text).as("%s has normalized whitespace", e.getKey()).doesNotContain("  ", "\t", "\r").isEqualTo(text.strip());
+            for (String pii : piiOf.getOrDefault(e.getKey(), List.of())) {
+                assertThat(text).as("%s is redacted", e.getKey()).doesNotContain(pii);
+            }
+            if (placeholderOf.containsKey(e.getKey())) {
+                assertThat(text).contains("<EMAIL>", "<PHONE>", "<IPV4>");
+            }
+        }
+    }
+
+    /** An identity map that sleeps a millisecond every {@code every} records. */
+    static final class Throttle<T> implements org.apache.flink.api.common.functions.MapFunction<T, T> {
+        private static final long serialVersionUID = 1L;
+        private final int every;
+        private long n;
+
+        Throttle(int every) {
+            this.every = every;
+        }
+
+        @Override
+        public T map(T value) throws InterruptedException {
+            if (++n % every == 0) {
+                Thread.sleep(1);
+            }
+            return value;
+        }
+    }
+}
