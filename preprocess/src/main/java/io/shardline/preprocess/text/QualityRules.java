@@ -94,17 +94,30 @@ public record QualityRules(
 
     /** One pass over the text for the word counts, one over its lines. */
     public static Stats stats(String text) {
+        int n = text.length();
         int chars = 0;
         int words = 0;
         long wordChars = 0;
         int alphabeticWords = 0;
         boolean inWord = false;
         boolean wordHasLetter = false;
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            i += Character.charCount(cp);
+        for (int i = 0; i < n; ) {
+            char ch = text.charAt(i);
+            boolean space;
+            boolean letter;
+            if (ch < 0x80) {
+                // ASCII without table lookups: the same answers as Character.isWhitespace and isAlphabetic.
+                space = ch == ' ' || (ch >= 0x09 && ch <= 0x0d) || (ch >= 0x1c && ch <= 0x1f);
+                letter = (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+                i++;
+            } else {
+                int cp = text.codePointAt(i);
+                i += Character.charCount(cp);
+                space = Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+                letter = Character.isAlphabetic(cp);
+            }
             chars++;
-            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+            if (space) {
                 if (inWord && wordHasLetter) {
                     alphabeticWords++;
                 }
@@ -117,7 +130,7 @@ public record QualityRules(
                 wordHasLetter = false;
             }
             wordChars++;
-            wordHasLetter |= Character.isAlphabetic(cp);
+            wordHasLetter |= letter;
         }
         if (inWord && wordHasLetter) {
             alphabeticWords++;
@@ -125,24 +138,34 @@ public record QualityRules(
         int lines = 0;
         int duplicateLines = 0;
         int ellipsisLines = 0;
-        Set<String> seen = new HashSet<>();
-        int start = 0;
-        while (start <= text.length()) {
+        Set<String> seen = null;
+        String first = null;
+        for (int start = 0; start <= n; ) {
             int end = text.indexOf('\n', start);
             if (end < 0) {
-                end = text.length();
+                end = n;
             }
             String line = text.substring(start, end).strip();
-            if (!line.isEmpty()) {
-                lines++;
+            start = end + 1;
+            if (line.isEmpty()) {
+                continue;
+            }
+            lines++;
+            if (line.endsWith("...") || line.endsWith("\u2026")) {
+                ellipsisLines++;
+            }
+            // Most documents are one line or a few: no set until a second line comes.
+            if (first == null) {
+                first = line;
+            } else {
+                if (seen == null) {
+                    seen = new HashSet<>();
+                    seen.add(first);
+                }
                 if (!seen.add(line)) {
                     duplicateLines++;
                 }
-                if (line.endsWith("...") || line.endsWith("\u2026")) {
-                    ellipsisLines++;
-                }
             }
-            start = end + 1;
         }
         return new Stats(chars, words, wordChars, alphabeticWords, lines, duplicateLines, ellipsisLines);
     }

@@ -26,15 +26,32 @@ public final class TextNormalizer {
     public static String normalize(String text) {
         // Cleaning first, composition last: removing a control character can put a combining mark next to a
         // new base character, and the result must still be NFC.
-        StringBuilder out = new StringBuilder(text.length());
+        int n = text.length();
+        StringBuilder out = new StringBuilder(n);
         boolean pendingSpace = false; // a space seen since the last visible character of this line
         int pendingNewlines = 0; // line breaks seen since the last visible character
         boolean started = false;
-        for (int i = 0; i < text.length(); ) {
+        boolean ascii = true;
+        for (int i = 0; i < n; ) {
+            char ch = text.charAt(i);
+            if (ch > 0x20 && ch < 0x7f) {
+                // A run of visible ASCII, the bulk of most text: copied in one go.
+                int end = i + 1;
+                while (end < n && (ch = text.charAt(end)) > 0x20 && ch < 0x7f) {
+                    end++;
+                }
+                separate(out, started, pendingNewlines, pendingSpace);
+                out.append(text, i, end);
+                pendingNewlines = 0;
+                pendingSpace = false;
+                started = true;
+                i = end;
+                continue;
+            }
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (cp == '\r') {
-                if (i < text.length() && text.charAt(i) == '\n') {
+                if (i < n && text.charAt(i) == '\n') {
                     i++;
                 }
                 cp = '\n';
@@ -51,19 +68,30 @@ public final class TextNormalizer {
             if (Character.getType(cp) == Character.CONTROL || cp == 0x200b || cp == 0xfeff || cp == 0x00ad) {
                 continue;
             }
-            if (started) {
-                if (pendingNewlines > 0) {
-                    out.append(pendingNewlines == 1 ? "\n" : "\n\n");
-                } else if (pendingSpace) {
-                    out.append(' ');
-                }
-            }
+            separate(out, started, pendingNewlines, pendingSpace);
             pendingNewlines = 0;
             pendingSpace = false;
             started = true;
+            ascii = false;
             out.appendCodePoint(cp);
         }
-        String cleaned = out.toString();
-        return Normalizer.isNormalized(cleaned, Normalizer.Form.NFC) ? cleaned : Normalizer.normalize(cleaned, Normalizer.Form.NFC);
+        // Nothing changed: keep the original string (the operator then keeps the record's bytes as well).
+        String cleaned = out.length() == n && text.contentEquals(out) ? text : out.toString();
+        if (ascii || Normalizer.isNormalized(cleaned, Normalizer.Form.NFC)) {
+            return cleaned;
+        }
+        return Normalizer.normalize(cleaned, Normalizer.Form.NFC);
+    }
+
+    /** What goes between two visible characters: a line break, a paragraph break, a space or nothing. */
+    private static void separate(StringBuilder out, boolean started, int newlines, boolean space) {
+        if (!started) {
+            return;
+        }
+        if (newlines > 0) {
+            out.append(newlines == 1 ? "\n" : "\n\n");
+        } else if (space) {
+            out.append(' ');
+        }
     }
 }
