@@ -365,7 +365,7 @@ final class BenchCommand implements Callable<Integer> {
         long n = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 org.apache.parquet.hadoop.ParquetWriter<Object> w =
-                        io.shardline.shardwriter.ShardSinks.localWriter(m, out.resolve("floor.parquet"), settings)) {
+                        io.shardline.shardwriter.ShardSinks.localWriter(io.shardline.format.ShardTable.of(m), out.resolve("floor.parquet"), settings)) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * @param version version number, starting at 1, increasing by one
  * @param createdAt ISO-8601 UTC time of publication
  * @param configFingerprints fingerprints of the configurations that wrote the shards (normally one)
- * @param schemas per modality id, the Parquet schema text of its shards
+ * @param schemas per table id, the Parquet schema text of its shards
  * @param shards the shards, sorted by path
  * @param sources per source partition, the covering offset range and row count over all shards
  */
@@ -31,7 +31,8 @@ public record DatasetManifest(
         List<ShardEntry> shards,
         List<OffsetRange> sources) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** 2: shards name their {@code table} (format 1: {@code modality}, still read). */
+    public static final int FORMAT_VERSION = 2;
 
     public DatasetManifest {
         Objects.requireNonNull(dataset, "dataset");
@@ -51,7 +52,7 @@ public record DatasetManifest(
         sorted.sort(Comparator.comparing(ShardEntry::path));
         Map<String, String> schemas = new TreeMap<>();
         for (ShardEntry s : sorted) {
-            schemas.put(s.modality().id(), ShardSchemas.schema(s.modality()).toString());
+            schemas.put(s.table().id(), ShardSchemas.schema(s.table()).toString());
         }
         return new DatasetManifest(FORMAT_VERSION, dataset, version, createdAt,
                 configFingerprints.stream().distinct().sorted().toList(), schemas, sorted, mergeSources(sorted));
@@ -75,8 +76,13 @@ public record DatasetManifest(
         return shards.stream().mapToLong(ShardEntry::bytes).sum();
     }
 
+    /** Rows of a modality's sample table. */
     public long rows(Modality modality) {
-        return shards.stream().filter(s -> s.modality() == modality).mapToLong(ShardEntry::rows).sum();
+        return rows(ShardTable.of(modality));
+    }
+
+    public long rows(ShardTable table) {
+        return shards.stream().filter(s -> s.table() == table).mapToLong(ShardEntry::rows).sum();
     }
 
     /** The same content with the publication facts (version number, time) blanked, to compare two manifests. */

@@ -93,11 +93,11 @@ public final class DatasetStore {
         return fs;
     }
 
-    /** Committed shards of all modalities, sorted by path. */
+    /** Committed shards of all tables, sorted by path. */
     public List<Path> listCommittedShards() {
         List<Path> out = new ArrayList<>();
-        for (Modality m : Modality.values()) {
-            Path dir = new Path(root, SHARDS_DIR + "/" + m.id());
+        for (ShardTable t : ShardTable.values()) {
+            Path dir = new Path(root, SHARDS_DIR + "/" + t.id());
             try {
                 if (!fs.exists(dir)) {
                     continue;
@@ -144,7 +144,7 @@ public final class DatasetStore {
         ShardLineage lineage = readLineage(shard);
         try {
             long bytes = fs.getFileStatus(shard).getLen();
-            return new Inspected(new ShardEntry(relativize(shard), lineage.modality(), lineage.rows(), bytes, sha256(shard),
+            return new Inspected(new ShardEntry(relativize(shard), lineage.table(), lineage.rows(), bytes, sha256(shard),
                     lineage.sources()), lineage);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stat shard " + shard, e);

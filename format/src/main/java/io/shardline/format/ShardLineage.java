@@ -1,5 +1,6 @@
 package io.shardline.format;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,7 +9,7 @@ import java.util.Objects;
  * verify a dataset manifest from the shards alone.
  *
  * @param formatVersion version of this lineage record, {@link #FORMAT_VERSION}
- * @param modality the shard's modality
+ * @param table the table the shard belongs to (lineage of format 1 called it {@code modality})
  * @param schemaName name and revision of the Parquet schema, see {@link ShardSchemas#schemaName}
  * @param configFingerprint fingerprint of the pipeline configuration that wrote the shard
  * @param rows rows written, equal to the footer's row count
@@ -17,7 +18,7 @@ import java.util.Objects;
  */
 public record ShardLineage(
         int formatVersion,
-        Modality modality,
+        @JsonAlias("modality") ShardTable table,
         String schemaName,
         String configFingerprint,
         long rows,
@@ -27,10 +28,11 @@ public record ShardLineage(
     /** Parquet key-value metadata key under which the lineage JSON is stored. */
     public static final String FOOTER_KEY = "shardline.lineage";
 
-    public static final int FORMAT_VERSION = 1;
+    /** 2: {@code table} instead of {@code modality}; format 1 is still read. */
+    public static final int FORMAT_VERSION = 2;
 
     public ShardLineage {
-        Objects.requireNonNull(modality, "modality");
+        Objects.requireNonNull(table, "table");
         Objects.requireNonNull(schemaName, "schemaName");
         Objects.requireNonNull(configFingerprint, "configFingerprint");
         sources = List.copyOf(sources);

@@ -38,6 +38,9 @@ public final class ShardSchemas {
     public static final String KAFKA_OFFSET = "kafka_offset";
     public static final String KAFKA_TIMESTAMP = "kafka_timestamp";
     public static final String INGEST_TIME = "ingest_time";
+    public static final String MODALITY = "modality";
+    public static final String REASON = "reason";
+    public static final String PAYLOAD = "payload";
 
     /** Bumped whenever a column changes; part of the schema's name and of each shard's lineage. */
     public static final int REVISION = 1;
@@ -46,13 +49,13 @@ public final class ShardSchemas {
 
     private static final MessageType TEXT_SCHEMA = provenance(header(Types.buildMessage())
             .required(BINARY).as(stringType()).named(TEXT))
-            .named(schemaName(Modality.TEXT));
+            .named(schemaName(ShardTable.TEXT));
 
     private static final MessageType IMAGE_SCHEMA = provenance(header(Types.buildMessage())
             .required(BINARY).as(stringType()).named(CONTENT_TYPE)
             .optional(BINARY).as(stringType()).named(LABEL)
             .required(BINARY).named(IMAGE))
-            .named(schemaName(Modality.IMAGE));
+            .named(schemaName(ShardTable.IMAGE));
 
     private static final MessageType SENSOR_SCHEMA = provenance(header(Types.buildMessage())
             .required(BINARY).as(stringType()).named(DEVICE_ID)
@@ -60,21 +63,37 @@ public final class ShardSchemas {
                 .key(BINARY).as(stringType())
                 .requiredValue(DOUBLE)
                 .named(READINGS))
-            .named(schemaName(Modality.SENSOR));
+            .named(schemaName(ShardTable.SENSOR));
+
+    /**
+     * Records preprocessing dropped: why, and the record's content as it was ingested (text as UTF-8, image
+     * bytes, sensor readings as JSON), so that a rule can be audited and the record recovered.
+     */
+    private static final MessageType FILTERED_SCHEMA = provenance(header(Types.buildMessage())
+            .required(BINARY).as(stringType()).named(MODALITY)
+            .required(BINARY).as(stringType()).named(REASON)
+            .required(BINARY).named(PAYLOAD))
+            .named(schemaName(ShardTable.FILTERED));
 
     private ShardSchemas() {}
 
+    /** The schema of a modality's sample table. */
     public static MessageType schema(Modality modality) {
-        return switch (modality) {
+        return schema(ShardTable.of(modality));
+    }
+
+    public static MessageType schema(ShardTable table) {
+        return switch (table) {
             case TEXT -> TEXT_SCHEMA;
             case IMAGE -> IMAGE_SCHEMA;
             case SENSOR -> SENSOR_SCHEMA;
+            case FILTERED -> FILTERED_SCHEMA;
         };
     }
 
     /** {@code shardline_text_v1} and so on: the Parquet message name, which carries the schema revision. */
-    public static String schemaName(Modality modality) {
-        return "shardline_" + modality.id() + "_v" + REVISION;
+    public static String schemaName(ShardTable table) {
+        return "shardline_" + table.id().replace('-', '_') + "_v" + REVISION;
     }
 
     private static GroupBuilder<MessageType> header(GroupBuilder<MessageType> b) {

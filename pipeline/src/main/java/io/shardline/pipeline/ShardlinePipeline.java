@@ -1,7 +1,12 @@
 package io.shardline.pipeline;
 
 import io.shardline.format.Modality;
+import io.shardline.format.ShardTable;
 import io.shardline.ingest.DeadLetter;
+import io.shardline.ingest.FilteredSample;
+import io.shardline.ingest.ImageSample;
+import io.shardline.ingest.SensorSample;
+import io.shardline.ingest.TextSample;
 import io.shardline.ingest.DeadLetterSerializer;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.IngestRouter;
@@ -35,15 +40,16 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  *   KafkaSource(raw.text, raw.image, raw.sensor)  -- decode, validate (never throws)
  *     -> route by modality
- *          text   -> preprocess -> FileSink(Parquet, shards/text)
+ *          text   -> preprocess -> FileSink(Parquet, shards/text)      (dropped records -> shards/filtered, if kept)
  *          image  -> preprocess -> FileSink(Parquet, shards/image)
  *          sensor -> preprocess -> FileSink(Parquet, shards/sensor)
  *          dead letters -> KafkaSink(dead-letter topic, exactly-once transactions)
  *     -> version publisher (parallelism 1, checkpoint notifications only)
  * </pre>
  *
- * All operators have the same parallelism and chain into one task per subtask, so records are never
- * serialized between them. Operator uids are pinned ({@link Uids}): savepoints stay restorable across
+ * All operators have the same parallelism. Up to the shard sinks they chain into one task per subtask, so
+ * records are not serialized between them, except where preprocessing must see the whole stream (text dedup
+ * is keyed by the text's hash, which moves each document to the subtask that owns its key). Operator uids are pinned ({@link Uids}): savepoints stay restorable across
  * upgrades as long as these names stay.
  */
 public final class ShardlinePipeline {
@@ -54,6 +60,7 @@ public final class ShardlinePipeline {
         public static final String ROUTER = "shardline-ingest-router";
         public static final String DEAD_LETTERS = "shardline-dead-letter-sink";
         public static final String VERSION_PUBLISHER = "shardline-version-publisher";
+        public static final String FILTERED_SHARDS = "shardline-filtered-shards";
 
         public static String shards(Modality m) {
             return "shardline-" + m.id() + "-shards";
@@ -92,15 +99,26 @@ public final class ShardlinePipeline {
 
         SingleOutputStreamOperator<Void> routed = ingested.process(new IngestRouter()).name("route-by-modality").uid(Uids.ROUTER);
 
-        Preprocessing.text(routed.getSideOutput(IngestRouter.TEXT), conf)
-                .sinkTo(ShardSinks.fileSink(Modality.TEXT, root, settings))
+        List<DataStream<FilteredSample>> filtered = new ArrayList<>();
+        Preprocessing.Result<TextSample> text = Preprocessing.text(routed.getSideOutput(IngestRouter.TEXT), conf);
+        text.samples().sinkTo(ShardSinks.fileSink(ShardTable.TEXT, root, settings))
                 .name("text-shards").uid(Uids.shards(Modality.TEXT));
-        Preprocessing.image(routed.getSideOutput(IngestRouter.IMAGE), conf)
-                .sinkTo(ShardSinks.fileSink(Modality.IMAGE, root, settings))
+        filtered.addAll(text.filtered());
+        Preprocessing.Result<ImageSample> image = Preprocessing.image(routed.getSideOutput(IngestRouter.IMAGE), conf);
+        image.samples().sinkTo(ShardSinks.fileSink(ShardTable.IMAGE, root, settings))
                 .name("image-shards").uid(Uids.shards(Modality.IMAGE));
-        Preprocessing.sensor(routed.getSideOutput(IngestRouter.SENSOR), conf)
-                .sinkTo(ShardSinks.fileSink(Modality.SENSOR, root, settings))
+        filtered.addAll(image.filtered());
+        Preprocessing.Result<SensorSample> sensor = Preprocessing.sensor(routed.getSideOutput(IngestRouter.SENSOR), conf);
+        sensor.samples().sinkTo(ShardSinks.fileSink(ShardTable.SENSOR, root, settings))
                 .name("sensor-shards").uid(Uids.shards(Modality.SENSOR));
+        filtered.addAll(sensor.filtered());
+        if (!filtered.isEmpty()) {
+            DataStream<FilteredSample> all = filtered.get(0);
+            for (int i = 1; i < filtered.size(); i++) {
+                all = all.union(filtered.get(i));
+            }
+            all.sinkTo(ShardSinks.fileSink(ShardTable.FILTERED, root, settings)).name("filtered-shards").uid(Uids.FILTERED_SHARDS);
+        }
 
         routed.getSideOutput(IngestRouter.DEAD_LETTERS)
                 .sinkTo(deadLetterSink(bootstrap))

@@ -120,6 +120,7 @@ class TextPreprocessingITCase {
         c.set(CoreOptions.DEFAULT_PARALLELISM, PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(PreprocessOptions.KEEP_FILTERED, true);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
@@ -131,6 +132,7 @@ class TextPreprocessingITCase {
         Set<String> expectedIds = new HashSet<>();
         Map<String, List<String>> piiOf = new HashMap<>();
         Map<String, String> placeholderOf = new HashMap<>();
+        Map<String, String> expectedReason = new HashMap<>();
         List<Doc> copies = new ArrayList<>();
         for (int i = 0; i < ORIGINALS; i++) {
             String id = "doc-" + i;
@@ -148,14 +150,17 @@ class TextPreprocessingITCase {
                 expectedIds.add(id);
             } else if (kind == 1) {
                 text = "Buy now! Limited offer."; // too few words
+                expectedReason.put(id, "too-few-words");
             } else if (kind == 2) {
                 text = (text.substring(0, Math.min(60, text.length())) + "\n").repeat(8); // duplicate lines
+                expectedReason.put(id, "duplicate-lines");
             } else if (kind == 3) {
                 StringBuilder numbers = new StringBuilder(); // mostly non-alphabetic words
                 for (int w = 0; w < 80; w++) {
                     numbers.append(r.nextInt(100_000)).append(w % 9 == 0 ? " total " : " ");
                 }
                 text = numbers.toString();
+                expectedReason.put(id, "too-few-alphabetic-words");
             } else {
                 expectedIds.add(id);
                 if (kind == 4 || kind == 5) {
@@ -170,6 +175,9 @@ class TextPreprocessingITCase {
                 }
             }
             docs.add(new Doc(id, text, partition));
+        }
+        for (Doc copy : copies) {
+            expectedReason.put(copy.id(), "exact-duplicate");
         }
         // Spread the copies over the rest of the stream, each after its original (same partition, later).
         Map<Doc, Double> position = new HashMap<>();
@@ -210,9 +218,18 @@ class TextPreprocessingITCase {
         DatasetManifest manifest = Datasets.store(c).latest().orElseThrow();
         List<ShardRows.Row> rows = ShardRows.read(Datasets.store(c), manifest);
         Map<String, String> textById = new HashMap<>();
+        Map<String, String> reasonById = new HashMap<>();
         for (ShardRows.Row row : rows) {
-            assertThat(textById.put(row.id(), row.text())).as("row %s twice", row.id()).isNull();
+            if (row.shard().startsWith("shards/filtered/")) {
+                assertThat(reasonById.put(row.id(), row.reason())).as("filtered row %s twice", row.id()).isNull();
+            } else {
+                assertThat(row.shard()).startsWith("shards/text/");
+                assertThat(textById.put(row.id(), row.text())).as("row %s twice", row.id()).isNull();
+            }
         }
+        // The audit table holds every dropped document exactly once, with the rule that dropped it.
+        assertThat(reasonById).isEqualTo(expectedReason);
+        assertThat(manifest.rows(io.shardline.format.ShardTable.FILTERED)).isEqualTo(expectedReason.size());
         // Exactly the originals that pass the rules; no copy, whatever its whitespace or Unicode form.
         Set<String> missing = new HashSet<>(expectedIds);
         missing.removeAll(textById.keySet());

@@ -19,6 +19,13 @@ public final class PreprocessOptions {
 
     private PreprocessOptions() {}
 
+    public static final ConfigOption<Boolean> KEEP_FILTERED = ConfigOptions.key("shardline.preprocess.keep-filtered")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Also write every record that preprocessing drops to the 'filtered' table"
+                    + " (shards/filtered/), with its modality, the reason and its content as ingested, for audit."
+                    + " Filtered records are counted by reason either way.");
+
     public static final ConfigOption<Boolean> TEXT_ENABLED = ConfigOptions.key("shardline.preprocess.text.enabled")
             .booleanType()
             .defaultValue(true)
@@ -113,7 +120,7 @@ public final class PreprocessOptions {
 
     public static ConfigOption<?>[] all() {
         return new ConfigOption<?>[] {
-            TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
+            KEEP_FILTERED, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
             TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
             TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,
             TEXT_DEDUP_TTL

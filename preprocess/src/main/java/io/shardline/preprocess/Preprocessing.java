@@ -1,5 +1,6 @@
 package io.shardline.preprocess;
 
+import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.TextSample;
@@ -7,8 +8,12 @@ import io.shardline.preprocess.text.ExactDedup;
 import io.shardline.preprocess.text.PiiRedactor;
 import io.shardline.preprocess.text.QualityRules;
 import io.shardline.preprocess.text.TextPreprocessor;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The preprocessing stage between ingest and the shard writer, one method per modality. The pipeline calls
@@ -29,32 +34,48 @@ public final class Preprocessing {
     public static final String TEXT_PREPROCESS_UID = "shardline-text-preprocess";
     public static final String TEXT_EXACT_DEDUP_UID = "shardline-text-exact-dedup";
 
+    /** Side output of every operator that drops records, when {@link PreprocessOptions#KEEP_FILTERED} is on. */
+    public static final OutputTag<FilteredSample> FILTERED = new OutputTag<>("filtered") {};
+
+    /**
+     * What a modality's preprocessing gives the shard writer: the samples for the modality's table, and the
+     * streams of dropped records (empty unless {@link PreprocessOptions#KEEP_FILTERED} is on).
+     */
+    public record Result<T>(DataStream<T> samples, List<DataStream<FilteredSample>> filtered) {}
+
     private Preprocessing() {}
 
-    public static DataStream<TextSample> text(DataStream<TextSample> in, ReadableConfig conf) {
+    public static Result<TextSample> text(DataStream<TextSample> in, ReadableConfig conf) {
         if (!conf.get(PreprocessOptions.TEXT_ENABLED)) {
-            return in;
+            return new Result<>(in, List.of());
         }
+        boolean keep = conf.get(PreprocessOptions.KEEP_FILTERED);
+        List<DataStream<FilteredSample>> filtered = new ArrayList<>();
         DataStream<TextSample> out = in;
         boolean normalize = conf.get(PreprocessOptions.TEXT_NORMALIZE);
         QualityRules rules = PreprocessOptions.qualityRules(conf);
         PiiRedactor redactor = new PiiRedactor(PreprocessOptions.piiKinds(conf));
         if (normalize || rules != QualityRules.NONE || redactor.enabled()) {
-            out = out.process(new TextPreprocessor(normalize, rules, redactor)).name("text-preprocess").uid(TEXT_PREPROCESS_UID);
+            SingleOutputStreamOperator<TextSample> op = out.process(new TextPreprocessor(normalize, rules, redactor, keep))
+                    .name("text-preprocess").uid(TEXT_PREPROCESS_UID);
+            filtered.add(op.getSideOutput(FILTERED));
+            out = op;
         }
         if (conf.get(PreprocessOptions.TEXT_EXACT_DEDUP)) {
-            out = out.keyBy(ExactDedup.KEY)
-                    .process(new ExactDedup(conf.get(PreprocessOptions.TEXT_DEDUP_TTL)))
+            SingleOutputStreamOperator<TextSample> op = out.keyBy(ExactDedup.KEY)
+                    .process(new ExactDedup(conf.get(PreprocessOptions.TEXT_DEDUP_TTL), keep))
                     .name("text-exact-dedup").uid(TEXT_EXACT_DEDUP_UID);
+            filtered.add(op.getSideOutput(FILTERED));
+            out = op;
         }
-        return out;
+        return new Result<>(out, keep ? filtered : List.of());
     }
 
-    public static DataStream<ImageSample> image(DataStream<ImageSample> in, ReadableConfig conf) {
-        return in;
+    public static Result<ImageSample> image(DataStream<ImageSample> in, ReadableConfig conf) {
+        return new Result<>(in, List.of());
     }
 
-    public static DataStream<SensorSample> sensor(DataStream<SensorSample> in, ReadableConfig conf) {
-        return in;
+    public static Result<SensorSample> sensor(DataStream<SensorSample> in, ReadableConfig conf) {
+        return new Result<>(in, List.of());
     }
 }

@@ -11,11 +11,15 @@ import static io.shardline.format.ShardSchemas.KAFKA_PARTITION;
 import static io.shardline.format.ShardSchemas.KAFKA_TIMESTAMP;
 import static io.shardline.format.ShardSchemas.KAFKA_TOPIC;
 import static io.shardline.format.ShardSchemas.LABEL;
+import static io.shardline.format.ShardSchemas.MODALITY;
+import static io.shardline.format.ShardSchemas.PAYLOAD;
 import static io.shardline.format.ShardSchemas.READINGS;
+import static io.shardline.format.ShardSchemas.REASON;
 import static io.shardline.format.ShardSchemas.SOURCE;
 import static io.shardline.format.ShardSchemas.TEXT;
 
-import io.shardline.format.Modality;
+import io.shardline.format.ShardTable;
+import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.SourceRef;
@@ -25,7 +29,7 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 
 /**
- * The row writers of the three modalities. Field indexes follow the column order of
+ * The row writers of the tables. Field indexes follow the column order of
  * {@link io.shardline.format.ShardSchemas}; {@code ShardSchemasTest} checks that they agree.
  */
 public final class RowWriters {
@@ -36,8 +40,8 @@ public final class RowWriters {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Modality modality() {
-            return Modality.TEXT;
+        public ShardTable table() {
+            return ShardTable.TEXT;
         }
 
         @Override
@@ -60,8 +64,8 @@ public final class RowWriters {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Modality modality() {
-            return Modality.IMAGE;
+        public ShardTable table() {
+            return ShardTable.IMAGE;
         }
 
         @Override
@@ -89,8 +93,8 @@ public final class RowWriters {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Modality modality() {
-            return Modality.SENSOR;
+        public ShardTable table() {
+            return ShardTable.SENSOR;
         }
 
         @Override
@@ -120,12 +124,38 @@ public final class RowWriters {
         }
     };
 
+    public static final ShardRowWriter<FilteredSample> FILTERED_ROWS = new ShardRowWriter<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ShardTable table() {
+            return ShardTable.FILTERED;
+        }
+
+        @Override
+        public SourceRef ref(FilteredSample s) {
+            return s.ref();
+        }
+
+        @Override
+        public void write(RecordConsumer rc, FilteredSample s) {
+            int i = header(rc, s.id(), s.source(), s.eventTime());
+            string(rc, MODALITY, i++, s.modality().id());
+            string(rc, REASON, i++, s.reason());
+            rc.startField(PAYLOAD, i);
+            rc.addBinary(Binary.fromConstantByteArray(s.payload()));
+            rc.endField(PAYLOAD, i++);
+            provenance(rc, i, s.ref(), s.ingestTime());
+        }
+    };
+
     @SuppressWarnings("unchecked")
-    public static <T> ShardRowWriter<T> forModality(Modality m) {
-        return (ShardRowWriter<T>) switch (m) {
+    public static <T> ShardRowWriter<T> forTable(ShardTable t) {
+        return (ShardRowWriter<T>) switch (t) {
             case TEXT -> TEXT_ROWS;
             case IMAGE -> IMAGE_ROWS;
             case SENSOR -> SENSOR_ROWS;
+            case FILTERED -> FILTERED_ROWS;
         };
     }
 

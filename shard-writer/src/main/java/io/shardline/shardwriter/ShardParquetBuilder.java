@@ -63,7 +63,7 @@ final class ShardParquetBuilder<T> implements ParquetBuilder<T> {
         for (String column : DICTIONARY_COLUMNS) {
             b = b.withDictionaryEncoding(column, true);
         }
-        if (rows.modality() == io.shardline.format.Modality.IMAGE) {
+        if (rows.table() == io.shardline.format.ShardTable.IMAGE) {
             b = b.withStatisticsEnabled(ShardSchemas.IMAGE, false)
                     .withCompressionCodec(ShardSchemas.IMAGE, CompressionCodecName.UNCOMPRESSED);
         }

@@ -1,17 +1,17 @@
 package io.shardline.shardwriter;
 
-import io.shardline.format.Modality;
+import io.shardline.format.ShardTable;
 import io.shardline.ingest.SourceRef;
 import java.io.Serializable;
 import org.apache.parquet.io.api.RecordConsumer;
 
 /**
- * Writes one sample as one Parquet row of its modality's schema ({@link io.shardline.format.ShardSchemas}).
+ * Writes one sample as one Parquet row of its table's schema ({@link io.shardline.format.ShardSchemas}).
  * Implementations are stateless.
  */
 public interface ShardRowWriter<T> extends Serializable {
 
-    Modality modality();
+    ShardTable table();
 
     /** Where the sample came from, for the shard's lineage. */
     SourceRef ref(T sample);

@@ -1,7 +1,7 @@
 package io.shardline.shardwriter;
 
 import io.shardline.format.DatasetStore;
-import io.shardline.format.Modality;
+import io.shardline.format.ShardTable;
 import java.io.IOException;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -12,8 +12,8 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.io.LocalOutputFile;
 
 /**
- * Builds the exactly-once Parquet sink of a modality: Flink's {@link FileSink} in bulk mode, writing
- * {@code <root>/shards/<modality>/part-<uuid>-<subtask>-<n>.parquet}.
+ * Builds the exactly-once Parquet sink of a table: Flink's {@link FileSink} in bulk mode, writing
+ * {@code <root>/shards/<table>/part-<uuid>-<subtask>-<n>.parquet}.
  *
  * <p>Lifecycle of a shard: in-progress (a hidden file, or an open multipart upload on S3) while rows are
  * written; pending when it rolls (on a checkpoint or at the target size); committed, i.e. renamed into its
@@ -25,9 +25,9 @@ public final class ShardSinks {
 
     private ShardSinks() {}
 
-    public static <T> FileSink<T> fileSink(Modality modality, String datasetRoot, ShardWriterSettings settings) {
-        ShardRowWriter<T> rows = RowWriters.forModality(modality);
-        Path dir = new Path(trimSlash(datasetRoot) + "/" + DatasetStore.SHARDS_DIR + "/" + modality.id());
+    public static <T> FileSink<T> fileSink(ShardTable table, String datasetRoot, ShardWriterSettings settings) {
+        ShardRowWriter<T> rows = RowWriters.forTable(table);
+        Path dir = new Path(trimSlash(datasetRoot) + "/" + DatasetStore.SHARDS_DIR + "/" + table.id());
         return FileSink.forBulkFormat(dir, new ParquetWriterFactory<>(new ShardParquetBuilder<>(rows, settings)))
                 .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withRollingPolicy(new SizeOrCheckpointRollingPolicy<>(settings.targetShardBytes()))
@@ -42,9 +42,9 @@ public final class ShardSinks {
      * A writer of one shard file on local disk, outside Flink, with exactly the encoding the sink uses: for
      * benchmarks that measure the cost of writing shards on its own.
      */
-    public static <T> ParquetWriter<T> localWriter(Modality modality, java.nio.file.Path file, ShardWriterSettings settings)
+    public static <T> ParquetWriter<T> localWriter(ShardTable table, java.nio.file.Path file, ShardWriterSettings settings)
             throws IOException {
-        ShardRowWriter<T> rows = RowWriters.forModality(modality);
+        ShardRowWriter<T> rows = RowWriters.forTable(table);
         return new ShardParquetBuilder<>(rows, settings).createWriter(new LocalOutputFile(file));
     }
 

@@ -34,7 +34,7 @@ final class ShardWriteSupport<T> extends WriteSupport<T> {
 
     @Override
     public WriteContext init(Configuration configuration) {
-        return new WriteContext(ShardSchemas.schema(rows.modality()), Map.of());
+        return new WriteContext(ShardSchemas.schema(rows.table()), Map.of());
     }
 
     @Override
@@ -52,8 +52,8 @@ final class ShardWriteSupport<T> extends WriteSupport<T> {
 
     @Override
     public FinalizedWriteContext finalizeWrite() {
-        ShardLineage l = new ShardLineage(ShardLineage.FORMAT_VERSION, rows.modality(),
-                ShardSchemas.schemaName(rows.modality()), configFingerprint, lineage.rows(), lineage.ranges(),
+        ShardLineage l = new ShardLineage(ShardLineage.FORMAT_VERSION, rows.table(),
+                ShardSchemas.schemaName(rows.table()), configFingerprint, lineage.rows(), lineage.ranges(),
                 writerVersion);
         return new FinalizedWriteContext(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(l)));
     }

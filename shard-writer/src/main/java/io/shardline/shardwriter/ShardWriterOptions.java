@@ -16,7 +16,7 @@ public final class ShardWriterOptions {
     public static final ConfigOption<String> DATASET_ROOT = ConfigOptions.key("shardline.shard-writer.dataset-root")
             .stringType()
             .noDefaultValue()
-            .withDescription("URI of the dataset root: shards go to <root>/shards/<modality>/, versions to"
+            .withDescription("URI of the dataset root: shards go to <root>/shards/<table>/, versions to"
                     + " <root>/versions/. file:///path or s3://bucket/prefix. Required.");
 
     public static final ConfigOption<String> DATASET_NAME = ConfigOptions.key("shardline.shard-writer.dataset-name")
@@ -34,8 +34,8 @@ public final class ShardWriterOptions {
             .memoryType()
             .defaultValue(MemorySize.parse("32mb"))
             .withDescription("Parquet row group size. Each open shard buffers up to one row group in memory: a"
-                    + " writer subtask holds at most three open shards (one per modality), so budget 3 x this per"
-                    + " subtask of TaskManager heap.");
+                    + " writer subtask holds one open shard per table (text, image, sensor, and filtered when kept),"
+                    + " so budget that many times this per subtask of TaskManager heap.");
 
     public static final ConfigOption<MemorySize> PAGE_SIZE = ConfigOptions.key("shardline.shard-writer.page-size")
             .memoryType()

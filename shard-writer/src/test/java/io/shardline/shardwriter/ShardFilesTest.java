@@ -50,7 +50,7 @@ class ShardFilesTest {
     <T> java.nio.file.Path write(Modality m, String name, List<T> samples) throws Exception {
         java.nio.file.Path file = dir.resolve("ds/shards/" + m.id() + "/" + name);
         Files.createDirectories(file.getParent());
-        ShardParquetBuilder<T> builder = new ShardParquetBuilder<>(RowWriters.forModality(m), settings);
+        ShardParquetBuilder<T> builder = new ShardParquetBuilder<>(RowWriters.forTable(io.shardline.format.ShardTable.of(m)), settings);
         try (ParquetWriter<T> w = builder.createWriter(HadoopOutputFile.fromPath(new Path(file.toUri()), new org.apache.hadoop.conf.Configuration()))) {
             for (T s : samples) {
                 w.write(s);

@@ -16,8 +16,11 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 /** Reads the rows of a version's shards back with parquet-hadoop, independently of the writer's code. */
 public final class ShardRows {
 
-    /** The identity of one row: its id and where it came from; for text rows, the text too (else null). */
-    public record Row(String id, String topic, int partition, long offset, String shard, String text) {}
+    /**
+     * The identity of one row: its id and where it came from; for text rows the text, for rows of the
+     * filtered table the reason (else null).
+     */
+    public record Row(String id, String topic, int partition, long offset, String shard, String text, String reason) {}
 
     private ShardRows() {}
 
@@ -33,7 +36,8 @@ public final class ShardRows {
                 while ((g = reader.read()) != null) {
                     rows.add(new Row(g.getString(ShardSchemas.ID, 0), g.getString(ShardSchemas.KAFKA_TOPIC, 0),
                             g.getInteger(ShardSchemas.KAFKA_PARTITION, 0), g.getLong(ShardSchemas.KAFKA_OFFSET, 0), s.path(),
-                            g.getType().containsField(ShardSchemas.TEXT) ? g.getString(ShardSchemas.TEXT, 0) : null));
+                            g.getType().containsField(ShardSchemas.TEXT) ? g.getString(ShardSchemas.TEXT, 0) : null,
+                            g.getType().containsField(ShardSchemas.REASON) ? g.getString(ShardSchemas.REASON, 0) : null));
                     n++;
                 }
             } catch (IOException e) {

@@ -1,10 +1,12 @@
 package io.shardline.preprocess.text;
 
 import io.shardline.format.Modality;
+import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.TextSample;
 import io.shardline.preprocess.FilterReason;
 import io.shardline.preprocess.Murmur3;
 import io.shardline.preprocess.PreprocessMetrics;
+import io.shardline.preprocess.Preprocessing;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -32,13 +34,18 @@ public final class ExactDedup extends KeyedProcessFunction<String, TextSample, T
     public static final KeySelector<TextSample, String> KEY = new TextHashKey();
 
     private final Duration ttl;
+    private final boolean keepFiltered;
 
     private transient ValueState<Boolean> seen;
     private transient PreprocessMetrics metrics;
 
-    /** @param ttl how long a text is remembered; zero or negative: forever */
-    public ExactDedup(Duration ttl) {
+    /**
+     * @param ttl how long a text is remembered; zero or negative: forever
+     * @param keepFiltered emit each dropped record to {@link Preprocessing#FILTERED}
+     */
+    public ExactDedup(Duration ttl, boolean keepFiltered) {
         this.ttl = ttl;
+        this.keepFiltered = keepFiltered;
     }
 
     @Override
@@ -58,6 +65,9 @@ public final class ExactDedup extends KeyedProcessFunction<String, TextSample, T
     public void processElement(TextSample in, Context ctx, Collector<TextSample> out) throws Exception {
         if (seen.value() != null) {
             metrics.filtered(FilterReason.EXACT_DUPLICATE);
+            if (keepFiltered) {
+                ctx.output(Preprocessing.FILTERED, FilteredSample.of(in, FilterReason.EXACT_DUPLICATE.code()));
+            }
             return;
         }
         seen.update(Boolean.TRUE);

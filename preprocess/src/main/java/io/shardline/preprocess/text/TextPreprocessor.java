@@ -1,9 +1,11 @@
 package io.shardline.preprocess.text;
 
 import io.shardline.format.Modality;
+import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.TextSample;
 import io.shardline.preprocess.FilterReason;
 import io.shardline.preprocess.PreprocessMetrics;
+import io.shardline.preprocess.Preprocessing;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -12,7 +14,7 @@ import org.apache.flink.util.Collector;
 /**
  * The stateless text steps, in order: normalization ({@link TextNormalizer}), the quality rules
  * ({@link QualityRules}, on the normalized text), then PII redaction ({@link PiiRedactor}) of the documents
- * that pass. A document that fails a rule is dropped and counted by reason. Deterministic per record, so a
+ * that pass. A document that fails a rule is dropped and counted by reason (and kept for audit when asked). Deterministic per record, so a
  * replay after a restart makes the same decisions.
  */
 public final class TextPreprocessor extends ProcessFunction<TextSample, TextSample> {
@@ -22,14 +24,17 @@ public final class TextPreprocessor extends ProcessFunction<TextSample, TextSamp
     private final boolean normalize;
     private final QualityRules rules;
     private final PiiRedactor redactor;
+    private final boolean keepFiltered;
 
     private transient PreprocessMetrics metrics;
     private transient int[] redactions;
 
-    public TextPreprocessor(boolean normalize, QualityRules rules, PiiRedactor redactor) {
+    /** @param keepFiltered emit each dropped record to {@link Preprocessing#FILTERED} */
+    public TextPreprocessor(boolean normalize, QualityRules rules, PiiRedactor redactor, boolean keepFiltered) {
         this.normalize = normalize;
         this.rules = rules;
         this.redactor = redactor;
+        this.keepFiltered = keepFiltered;
     }
 
     @Override
@@ -46,6 +51,9 @@ public final class TextPreprocessor extends ProcessFunction<TextSample, TextSamp
             FilterReason failed = rules.check(text);
             if (failed != null) {
                 metrics.filtered(failed);
+                if (keepFiltered) {
+                    ctx.output(Preprocessing.FILTERED, FilteredSample.of(in, failed.code()));
+                }
                 return;
             }
         }
