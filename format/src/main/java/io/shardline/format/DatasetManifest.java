@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param configFingerprints fingerprints of the configurations that wrote the shards (normally one)
  * @param schemas per table id, the Parquet schema text of its shards
  * @param shards the shards, sorted by path
- * @param sources per source partition, the covering offset range and row count over all shards
+ * @param sources per source partition, the covering offset range and count of records over all shards of
+ *     record tables (derived tables, whose rows are not records, left out)
  */
 public record DatasetManifest(
         int formatVersion,
@@ -61,6 +62,9 @@ public record DatasetManifest(
     static List<OffsetRange> mergeSources(List<ShardEntry> shards) {
         Map<String, OffsetRange> byPartition = new TreeMap<>();
         for (ShardEntry s : shards) {
+            if (s.table().derived()) {
+                continue;
+            }
             for (OffsetRange r : s.sources()) {
                 byPartition.merge(r.partitionKey(), r, OffsetRange::merge);
             }

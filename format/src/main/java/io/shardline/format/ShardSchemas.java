@@ -41,6 +41,10 @@ public final class ShardSchemas {
     public static final String MODALITY = "modality";
     public static final String REASON = "reason";
     public static final String PAYLOAD = "payload";
+    public static final String SEQUENCE_ID = "sequence_id";
+    public static final String ENCODING = "encoding";
+    public static final String TOKENS = "tokens";
+    public static final String DOCUMENT_IDS = "document_ids";
 
     /** Bumped whenever a column changes; part of the schema's name and of each shard's lineage. */
     public static final int REVISION = 1;
@@ -75,6 +79,19 @@ public final class ShardSchemas {
             .required(BINARY).named(PAYLOAD))
             .named(schemaName(ShardTable.FILTERED));
 
+    /**
+     * Packed token sequences: {@code sequence_id} is {@code <first document id>@<token offset in it>};
+     * {@code tokens} holds the sequence length's worth of token ids (fewer only in the last sequence of a
+     * bounded run), documents separated by the encoding's end-of-text token; {@code document_ids} lists every
+     * document with tokens in the row, in order. Lists use the standard three-level LIST layout.
+     */
+    private static final MessageType TEXT_TOKENS_SCHEMA = Types.buildMessage()
+            .required(BINARY).as(stringType()).named(SEQUENCE_ID)
+            .required(BINARY).as(stringType()).named(ENCODING)
+            .requiredList().requiredElement(INT32).named(TOKENS)
+            .requiredList().requiredElement(BINARY).as(stringType()).named(DOCUMENT_IDS)
+            .named(schemaName(ShardTable.TEXT_TOKENS));
+
     private ShardSchemas() {}
 
     /** The schema of a modality's sample table. */
@@ -88,6 +105,7 @@ public final class ShardSchemas {
             case IMAGE -> IMAGE_SCHEMA;
             case SENSOR -> SENSOR_SCHEMA;
             case FILTERED -> FILTERED_SCHEMA;
+            case TEXT_TOKENS -> TEXT_TOKENS_SCHEMA;
         };
     }
 

@@ -10,23 +10,38 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum ShardTable {
     /** Text documents, one row per document. */
-    TEXT("text", Modality.TEXT),
+    TEXT("text", Modality.TEXT, false),
     /** Images, one row per image. */
-    IMAGE("image", Modality.IMAGE),
+    IMAGE("image", Modality.IMAGE, false),
     /** Sensor readings, one row per record. */
-    SENSOR("sensor", Modality.SENSOR),
+    SENSOR("sensor", Modality.SENSOR, false),
+    /**
+     * The text documents tokenized and packed into fixed-length sequences, documents separated by the
+     * encoding's end-of-text token. Derived from the text table: its rows are not records.
+     */
+    TEXT_TOKENS("text-tokens", Modality.TEXT, true),
     /**
      * Records that preprocessing filtered out, with the reason: an audit table, written only when asked
      * for. Rows of every modality.
      */
-    FILTERED("filtered", null);
+    FILTERED("filtered", null, false);
 
     private final String id;
     private final Modality modality;
+    private final boolean derived;
 
-    ShardTable(String id, Modality modality) {
+    ShardTable(String id, Modality modality, boolean derived) {
         this.id = id;
         this.modality = modality;
+        this.derived = derived;
+    }
+
+    /**
+     * Whether rows are derived from records of another table rather than being records themselves. A
+     * manifest's source ranges count records, so they leave derived tables out.
+     */
+    public boolean derived() {
+        return derived;
     }
 
     /** Name used in paths, manifests and schema names. */

@@ -61,6 +61,7 @@ public final class ShardlinePipeline {
         public static final String DEAD_LETTERS = "shardline-dead-letter-sink";
         public static final String VERSION_PUBLISHER = "shardline-version-publisher";
         public static final String FILTERED_SHARDS = "shardline-filtered-shards";
+        public static final String TEXT_TOKENS_SHARDS = "shardline-text-tokens-shards";
 
         public static String shards(Modality m) {
             return "shardline-" + m.id() + "-shards";
@@ -104,6 +105,10 @@ public final class ShardlinePipeline {
         text.samples().sinkTo(ShardSinks.fileSink(ShardTable.TEXT, root, settings))
                 .name("text-shards").uid(Uids.shards(Modality.TEXT));
         filtered.addAll(text.filtered());
+        if (text.packed() != null) {
+            text.packed().sinkTo(ShardSinks.fileSink(ShardTable.TEXT_TOKENS, root, settings))
+                    .name("text-tokens-shards").uid(Uids.TEXT_TOKENS_SHARDS);
+        }
         Preprocessing.Result<ImageSample> image = Preprocessing.image(routed.getSideOutput(IngestRouter.IMAGE), conf);
         image.samples().sinkTo(ShardSinks.fileSink(ShardTable.IMAGE, root, settings))
                 .name("image-shards").uid(Uids.shards(Modality.IMAGE));

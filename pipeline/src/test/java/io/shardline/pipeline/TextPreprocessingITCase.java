@@ -9,6 +9,7 @@ import io.shardline.localstack.LocalStack;
 import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.preprocess.PreprocessOptions;
+import io.shardline.preprocess.text.Tokenizer;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +44,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Text preprocessing in the running job: normalization, quality rules, PII redaction and exact dedup over
- * the whole stream, exactly once across injected failures with the dedup state in RocksDB.
+ * Text preprocessing in the running job: normalization, quality rules, PII redaction, exact dedup over the
+ * whole stream, the audit table of dropped documents, and tokenization packed into the token table, exactly
+ * once across injected failures with the dedup state in RocksDB.
  *
  * <p>Each duplicate group (an original and its copies, some differing only in whitespace or Unicode form)
  * goes to one partition, original first: partition order is preserved up to the keyed dedup operator, so
@@ -55,6 +57,7 @@ class TextPreprocessingITCase {
 
     static final int PARALLELISM = 2;
     static final int ORIGINALS = 6_000;
+    static final int SEQUENCE_LENGTH = 64;
 
     @TempDir
     static Path tmp;
@@ -121,6 +124,8 @@ class TextPreprocessingITCase {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(PreprocessOptions.KEEP_FILTERED, true);
+        c.set(PreprocessOptions.TEXT_TOKENIZE, true);
+        c.set(PreprocessOptions.TEXT_SEQUENCE_LENGTH, SEQUENCE_LENGTH);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
@@ -248,6 +253,25 @@ class TextPreprocessingITCase {
                 assertThat(text).contains("<EMAIL>", "<PHONE>", "<IPV4>");
             }
         }
+
+        // The token table: the kept documents, each tokenized once, packed into full rows (but the last of each
+        // subtask); the same count of tokens as encoding the documents here gives, so nothing lost or doubled.
+        Tokenizer tokenizer = Tokenizer.create("cl100k_base");
+        long expectedTokens = 0;
+        for (String text : textById.values()) {
+            expectedTokens += tokenizer.encodeDocument(text).length;
+        }
+        List<ShardRows.Sequence> sequences = ShardRows.readTokens(Datasets.store(c), manifest);
+        assertThat(sequences.stream().mapToLong(q -> q.tokens().length).sum()).isEqualTo(expectedTokens);
+        assertThat(sequences.stream().filter(q -> q.tokens().length != SEQUENCE_LENGTH).count()).isLessThanOrEqualTo(PARALLELISM);
+        assertThat(sequences.stream().map(ShardRows.Sequence::id).distinct().count()).isEqualTo(sequences.size());
+        assertThat(sequences).allSatisfy(q -> assertThat(q.encoding()).isEqualTo("cl100k_base"));
+        Set<String> packedDocs = new HashSet<>();
+        sequences.forEach(q -> packedDocs.addAll(q.documentIds()));
+        assertThat(packedDocs).isEqualTo(textById.keySet());
+        long endOfTexts = sequences.stream().flatMapToInt(q -> java.util.Arrays.stream(q.tokens()))
+                .filter(t -> t == tokenizer.endOfText()).count();
+        assertThat(endOfTexts).isEqualTo(textById.size());
     }
 
     /** An identity map that sleeps a millisecond every {@code every} records. */

@@ -118,12 +118,33 @@ public final class PreprocessOptions {
                     + " With a TTL, a duplicate arriving later than that is kept, and state stays bounded by the"
                     + " documents of one TTL.");
 
+    public static final ConfigOption<Boolean> TEXT_TOKENIZE = ConfigOptions.key("shardline.preprocess.text.tokenize")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Also tokenize the documents that reach the text table and pack them into fixed-length"
+                    + " sequences, written to the 'text-tokens' table: each document's tokens followed by the"
+                    + " end-of-text token, running on from one row to the next. Off by default: the encoding and the"
+                    + " length belong to the model being trained.");
+
+    public static final ConfigOption<String> TEXT_TOKENIZER_ENCODING = ConfigOptions.key(
+                    "shardline.preprocess.text.tokenizer-encoding")
+            .stringType()
+            .defaultValue("cl100k_base")
+            .withDescription("BPE encoding of the tokenizer (tiktoken-compatible): r50k_base, p50k_base, cl100k_base"
+                    + " or o200k_base.");
+
+    public static final ConfigOption<Integer> TEXT_SEQUENCE_LENGTH = ConfigOptions.key("shardline.preprocess.text.sequence-length")
+            .intType()
+            .defaultValue(2048)
+            .withDescription("Tokens per packed sequence; every row of the 'text-tokens' table has this many, except"
+                    + " the last of each subtask at the end of a bounded run.");
+
     public static ConfigOption<?>[] all() {
         return new ConfigOption<?>[] {
             KEEP_FILTERED, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
             TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
             TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,
-            TEXT_DEDUP_TTL
+            TEXT_DEDUP_TTL, TEXT_TOKENIZE, TEXT_TOKENIZER_ENCODING, TEXT_SEQUENCE_LENGTH
         };
     }
 

@@ -2,12 +2,16 @@ package io.shardline.preprocess;
 
 import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.ImageSample;
+import io.shardline.ingest.PackedSequence;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.TextSample;
 import io.shardline.preprocess.text.ExactDedup;
 import io.shardline.preprocess.text.PiiRedactor;
 import io.shardline.preprocess.text.QualityRules;
 import io.shardline.preprocess.text.TextPreprocessor;
+import io.shardline.preprocess.text.TokenPackOperator;
+import io.shardline.preprocess.text.Tokenizer;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ReadableConfig;
@@ -26,6 +30,8 @@ import org.apache.flink.util.OutputTag;
  * <pre>
  *   text:   normalize -> quality rules -> PII redaction  (one chained operator, {@value #TEXT_PREPROCESS_UID})
  *           -> keyBy(hash of text) -> exact dedup       ({@value #TEXT_EXACT_DEDUP_UID}, keyed state)
+ *           -> text table, and, when tokenizing:
+ *              tokenize + pack                           ({@value #TEXT_TOKENIZE_UID}, operator state) -> text-tokens table
  * </pre>
  */
 public final class Preprocessing {
@@ -33,6 +39,7 @@ public final class Preprocessing {
     /** Operator uids. Changing one orphans its state in existing savepoints. */
     public static final String TEXT_PREPROCESS_UID = "shardline-text-preprocess";
     public static final String TEXT_EXACT_DEDUP_UID = "shardline-text-exact-dedup";
+    public static final String TEXT_TOKENIZE_UID = "shardline-text-tokenize-pack";
 
     /** Side output of every operator that drops records, when {@link PreprocessOptions#KEEP_FILTERED} is on. */
     public static final OutputTag<FilteredSample> FILTERED = new OutputTag<>("filtered") {};
@@ -41,7 +48,11 @@ public final class Preprocessing {
      * What a modality's preprocessing gives the shard writer: the samples for the modality's table, and the
      * streams of dropped records (empty unless {@link PreprocessOptions#KEEP_FILTERED} is on).
      */
-    public record Result<T>(DataStream<T> samples, List<DataStream<FilteredSample>> filtered) {}
+    public record Result<T>(DataStream<T> samples, List<DataStream<FilteredSample>> filtered, DataStream<PackedSequence> packed) {
+        Result(DataStream<T> samples, List<DataStream<FilteredSample>> filtered) {
+            this(samples, filtered, null);
+        }
+    }
 
     private Preprocessing() {}
 
@@ -68,7 +79,18 @@ public final class Preprocessing {
             filtered.add(op.getSideOutput(FILTERED));
             out = op;
         }
-        return new Result<>(out, keep ? filtered : List.of());
+        DataStream<PackedSequence> packed = null;
+        if (conf.get(PreprocessOptions.TEXT_TOKENIZE)) {
+            int length = conf.get(PreprocessOptions.TEXT_SEQUENCE_LENGTH);
+            String encoding = conf.get(PreprocessOptions.TEXT_TOKENIZER_ENCODING);
+            Tokenizer.create(encoding); // fails here, naming the option's values, rather than on the cluster
+            if (length < 1) {
+                throw new IllegalArgumentException("'" + PreprocessOptions.TEXT_SEQUENCE_LENGTH.key() + "' must be at least 1");
+            }
+            packed = out.transform("text-tokenize-pack", TypeInformation.of(PackedSequence.class),
+                    new TokenPackOperator(encoding, length)).uid(TEXT_TOKENIZE_UID);
+        }
+        return new Result<>(out, keep ? filtered : List.of(), packed);
     }
 
     public static Result<ImageSample> image(DataStream<ImageSample> in, ReadableConfig conf) {

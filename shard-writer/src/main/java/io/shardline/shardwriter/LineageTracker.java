@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Accumulates, for one shard, the offset range and row count of each source partition. */
+/** Accumulates, for one shard, its rows and the offset range and record count of each source partition. */
 final class LineageTracker {
 
     private static final class Range {
@@ -33,6 +33,10 @@ final class LineageTracker {
         r.first = Math.min(r.first, ref.offset());
         r.last = Math.max(r.last, ref.offset());
         r.count++;
+    }
+
+    /** One row written. */
+    void row() {
         rows++;
     }
 

@@ -2,6 +2,8 @@ package io.shardline.shardwriter;
 
 import static io.shardline.format.ShardSchemas.CONTENT_TYPE;
 import static io.shardline.format.ShardSchemas.DEVICE_ID;
+import static io.shardline.format.ShardSchemas.DOCUMENT_IDS;
+import static io.shardline.format.ShardSchemas.ENCODING;
 import static io.shardline.format.ShardSchemas.EVENT_TIME;
 import static io.shardline.format.ShardSchemas.ID;
 import static io.shardline.format.ShardSchemas.IMAGE;
@@ -15,12 +17,15 @@ import static io.shardline.format.ShardSchemas.MODALITY;
 import static io.shardline.format.ShardSchemas.PAYLOAD;
 import static io.shardline.format.ShardSchemas.READINGS;
 import static io.shardline.format.ShardSchemas.REASON;
+import static io.shardline.format.ShardSchemas.SEQUENCE_ID;
 import static io.shardline.format.ShardSchemas.SOURCE;
 import static io.shardline.format.ShardSchemas.TEXT;
+import static io.shardline.format.ShardSchemas.TOKENS;
 
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.ImageSample;
+import io.shardline.ingest.PackedSequence;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.SourceRef;
 import io.shardline.ingest.TextSample;
@@ -149,6 +154,58 @@ public final class RowWriters {
         }
     };
 
+    public static final ShardRowWriter<PackedSequence> TOKEN_ROWS = new ShardRowWriter<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ShardTable table() {
+            return ShardTable.TEXT_TOKENS;
+        }
+
+        @Override
+        public SourceRef ref(PackedSequence s) {
+            return s.starts().length == 0 ? null : s.starts()[0];
+        }
+
+        @Override
+        public void forEachRef(PackedSequence s, java.util.function.Consumer<SourceRef> sink) {
+            // Each document counts once, in the row where it starts.
+            for (SourceRef r : s.starts()) {
+                sink.accept(r);
+            }
+        }
+
+        @Override
+        public void write(RecordConsumer rc, PackedSequence s) {
+            string(rc, SEQUENCE_ID, 0, s.id());
+            string(rc, ENCODING, 1, s.encoding());
+            rc.startField(TOKENS, 2);
+            rc.startGroup();
+            rc.startField("list", 0);
+            for (int t : s.tokens()) {
+                rc.startGroup();
+                rc.startField("element", 0);
+                rc.addInteger(t);
+                rc.endField("element", 0);
+                rc.endGroup();
+            }
+            rc.endField("list", 0);
+            rc.endGroup();
+            rc.endField(TOKENS, 2);
+            rc.startField(DOCUMENT_IDS, 3);
+            rc.startGroup();
+            rc.startField("list", 0);
+            for (String id : s.documentIds()) {
+                rc.startGroup();
+                string(rc, "element", 0, id);
+                rc.endGroup();
+            }
+            rc.endField("list", 0);
+            rc.endGroup();
+            rc.endField(DOCUMENT_IDS, 3);
+        }
+    };
+
     @SuppressWarnings("unchecked")
     public static <T> ShardRowWriter<T> forTable(ShardTable t) {
         return (ShardRowWriter<T>) switch (t) {
@@ -156,6 +213,7 @@ public final class RowWriters {
             case IMAGE -> IMAGE_ROWS;
             case SENSOR -> SENSOR_ROWS;
             case FILTERED -> FILTERED_ROWS;
+            case TEXT_TOKENS -> TOKEN_ROWS;
         };
     }
 

@@ -47,7 +47,8 @@ final class ShardWriteSupport<T> extends WriteSupport<T> {
         consumer.startMessage();
         rows.write(consumer, sample);
         consumer.endMessage();
-        lineage.add(rows.ref(sample));
+        rows.forEachRef(sample, lineage::add);
+        lineage.row();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardEntry;
 import io.shardline.format.ShardSchemas;
+import io.shardline.format.ShardTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,11 +23,51 @@ public final class ShardRows {
      */
     public record Row(String id, String topic, int partition, long offset, String shard, String text, String reason) {}
 
+    /** One row of the text-tokens table. */
+    public record Sequence(String id, String encoding, int[] tokens, List<String> documentIds, String shard) {}
+
     private ShardRows() {}
 
+    public static List<Sequence> readTokens(DatasetStore store, DatasetManifest manifest) {
+        List<Sequence> out = new ArrayList<>();
+        for (ShardEntry s : manifest.shards()) {
+            if (s.table() != ShardTable.TEXT_TOKENS) {
+                continue;
+            }
+            Path p = store.resolve(s.path());
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p)
+                    .withConf(store.fileSystem().getConf())
+                    .build()) {
+                Group g;
+                while ((g = reader.read()) != null) {
+                    Group tokens = g.getGroup(ShardSchemas.TOKENS, 0);
+                    int n = tokens.getFieldRepetitionCount("list");
+                    int[] ids = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        ids[i] = tokens.getGroup("list", i).getInteger("element", 0);
+                    }
+                    Group docs = g.getGroup(ShardSchemas.DOCUMENT_IDS, 0);
+                    List<String> documentIds = new ArrayList<>();
+                    for (int i = 0; i < docs.getFieldRepetitionCount("list"); i++) {
+                        documentIds.add(docs.getGroup("list", i).getString("element", 0));
+                    }
+                    out.add(new Sequence(g.getString(ShardSchemas.SEQUENCE_ID, 0), g.getString(ShardSchemas.ENCODING, 0), ids,
+                            documentIds, s.path()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read shard " + p, e);
+            }
+        }
+        return out;
+    }
+
+    /** The rows of every record table (derived tables such as text-tokens left out). */
     public static List<Row> read(DatasetStore store, DatasetManifest manifest) {
         List<Row> rows = new ArrayList<>();
         for (ShardEntry s : manifest.shards()) {
+            if (s.table().derived()) {
+                continue;
+            }
             Path p = store.resolve(s.path());
             long n = 0;
             try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p)
