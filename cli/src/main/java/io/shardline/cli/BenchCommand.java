@@ -72,8 +72,9 @@ final class BenchCommand implements Callable<Integer> {
                     + " topic, interleaved with the text job's runs, and print the ratio (default: ${DEFAULT-VALUE}).")
     boolean sqlBaseline;
 
-    @Option(names = "--preprocess", description = "Also run each modality's job with its preprocessing on (as configured),"
-            + " and report it against the pass-through job. Without it every job is pass-through.")
+    @Option(names = "--preprocess", description = "Also run each modality's job with its preprocessing on (as configured;"
+            + " text tokenization included unless configured off), and report it against the pass-through job, with the"
+            + " tokenizer's own rate. Without it every job is pass-through.")
     boolean preprocess;
 
     @Mixin
@@ -83,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     private static final double MIN_STEADY_SECS = 4.0;
 
     record Result(Modality modality, long records, long bytes, double consumerSecs, double jobSecs, double jobCpuSecs, long rows,
-            long shardBytes, SqlBaseline.Run sql, double floorCpuSecs) {}
+            long shardBytes, SqlBaseline.Run sql, double floorCpuSecs, long tokens) {}
 
     @Override
     public Integer call() throws Exception {
@@ -105,6 +106,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         List<Result> halves = new ArrayList<>();
         List<Result> preprocessed = new ArrayList<>();
+        double tokenizerTokensPerCpuSec = 0;
         try (LocalStack stack = LocalStack.builder(dir).partitions(parallelism).slots(parallelism).start()) {
             // Untimed: class loading and JIT warm-up of the whole path.
             run(stack, base, Modality.TEXT, WARM_UP_RECORDS, dir, "bench-warm-up", 1, sqlBaseline, preprocess);
@@ -121,6 +123,10 @@ final class BenchCommand implements Callable<Integer> {
                 results.add(run(stack, base, m, n, dir, "bench-" + m.id(), repeat, sqlBaseline && m == Modality.TEXT, false));
                 if (preprocess) {
                     preprocessed.add(run(stack, base, m, n, dir, "bench-" + m.id() + "-pre", repeat, false, true));
+                    if (m == Modality.TEXT) {
+                        tokenizerTokensPerCpuSec = tokenizerRate(stack.kafka().bootstrapServers(), "bench-text-pre.raw.text",
+                                Math.min(n, 100_000), base);
+                    }
                 }
             }
         }
@@ -158,13 +164,18 @@ final class BenchCommand implements Callable<Integer> {
         if (!preprocessed.isEmpty()) {
             out.println();
             out.println("modality  pass-through rec/s  rec/CPU-s  MB/CPU-s  preprocess rec/s  rec/CPU-s  MB/CPU-s  rows out"
-                    + "  preprocess/pass-through (CPU)");
+                    + "  preprocess/pass-through (CPU)  tokens out  tokens/s");
             for (int i = 0; i < preprocessed.size(); i++) {
                 Result r = results.get(i);
                 Result p = preprocessed.get(i);
-                out.printf("%-8s %19.0f %10.0f %9.1f %17.0f %10.0f %9.1f %9d %30.2f%n", r.modality.id(), r.records / r.jobSecs,
-                        r.records / r.jobCpuSecs, r.bytes / 1e6 / r.jobCpuSecs, p.records / p.jobSecs, p.records / p.jobCpuSecs,
-                        p.bytes / 1e6 / p.jobCpuSecs, p.rows, r.jobCpuSecs / p.jobCpuSecs);
+                out.printf("%-8s %19.0f %10.0f %9.1f %17.0f %10.0f %9.1f %9d %30.2f %11d %9.0f%n", r.modality.id(),
+                        r.records / r.jobSecs, r.records / r.jobCpuSecs, r.bytes / 1e6 / r.jobCpuSecs, p.records / p.jobSecs,
+                        p.records / p.jobCpuSecs, p.bytes / 1e6 / p.jobCpuSecs, p.rows, r.jobCpuSecs / p.jobCpuSecs, p.tokens,
+                        p.tokens / p.jobSecs);
+            }
+            if (tokenizerTokensPerCpuSec > 0) {
+                out.printf("tokenizer alone (%s, one thread): %,.0f tokens per CPU-second%n",
+                        base.get(PreprocessOptions.TEXT_TOKENIZER_ENCODING), tokenizerTokensPerCpuSec);
             }
         }
         for (Result r : results) {
@@ -222,6 +233,8 @@ final class BenchCommand implements Callable<Integer> {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         if (!preprocessing) {
             c.set(PreprocessOptions.TEXT_ENABLED, false);
+        } else if (!c.contains(PreprocessOptions.TEXT_TOKENIZE)) {
+            c.set(PreprocessOptions.TEXT_TOKENIZE, true);
         }
         List<String> topics = List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
                 c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC));
@@ -240,6 +253,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> jobCpuSecs = new ArrayList<>();
         List<SqlBaseline.Run> sqlRuns = new ArrayList<>();
         List<Double> floorCpuSecs = new ArrayList<>();
+        io.shardline.format.DatasetStore lastStore = null;
         DatasetManifest manifest = null;
         consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
         for (int r = 1; r <= repeats; r++) {
@@ -256,6 +270,7 @@ final class BenchCommand implements Callable<Integer> {
             // shutdown hook with the class loader of whoever opens a filesystem first, and a job's class loader
             // is closed by the time the JVM exits.
             var store = Datasets.store(rc);
+            lastStore = store;
             ThreadCpu threads = threadCpu ? new ThreadCpu() : null;
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
@@ -290,8 +305,8 @@ final class BenchCommand implements Callable<Integer> {
         SqlBaseline.Run sql = sqlRuns.isEmpty() ? null : new SqlBaseline.Run(
                 median(sqlRuns.stream().map(SqlBaseline.Run::secs).toList()),
                 median(sqlRuns.stream().map(SqlBaseline.Run::cpuSecs).toList()), n);
-        return new Result(m, n, bytes, median(consumerSecs), median(jobSecs), median(jobCpuSecs), manifest.totalRows(),
-                manifest.totalBytes(), sql, median(floorCpuSecs));
+        return new Result(m, n, bytes, median(consumerSecs), median(jobSecs), median(jobCpuSecs), manifest.rows(m),
+                manifest.totalBytes(), sql, median(floorCpuSecs), tokenCount(lastStore, manifest));
     }
 
     private static double median(List<Double> values) {
@@ -395,6 +410,64 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return cpu;
+    }
+
+    /** Token ids in a version's text-tokens shards, from the footers' value counts of the tokens column. */
+    private static long tokenCount(io.shardline.format.DatasetStore store, DatasetManifest manifest) throws java.io.IOException {
+        long n = 0;
+        for (var s : manifest.shards()) {
+            if (s.table() != io.shardline.format.ShardTable.TEXT_TOKENS) {
+                continue;
+            }
+            var in = org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(store.resolve(s.path()), store.fileSystem().getConf());
+            try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(in)) {
+                for (var block : reader.getFooter().getBlocks()) {
+                    for (var column : block.getColumns()) {
+                        if (column.getPath().toDotString().equals(io.shardline.format.ShardSchemas.TOKENS + ".list.element")) {
+                            n += column.getValueCount();
+                        }
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Tokens per CPU-second of the tokenizer alone, one thread: the text topic's documents decoded, then
+     * encoded with the configured encoding; only the encoding is timed.
+     */
+    private static double tokenizerRate(String bootstrap, String topic, long records, Configuration conf) {
+        var tokenizer = io.shardline.preprocess.text.Tokenizer.create(conf.get(PreprocessOptions.TEXT_TOKENIZER_ENCODING));
+        var decoder = new io.shardline.ingest.EnvelopeDecoder(IngestOptions.limits(conf));
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tokens = 0;
+        long cpu = 0;
+        long n = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(bootstrap), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (n < records) {
+                var batch = c.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    var doc = decoder.decode(Modality.TEXT, r).text();
+                    if (doc == null || n >= records) {
+                        continue;
+                    }
+                    String text = new String(doc.textUtf8(), java.nio.charset.StandardCharsets.UTF_8);
+                    long t0 = mx.getCurrentThreadCpuTime();
+                    tokens += tokenizer.encodeDocument(text).length;
+                    cpu += mx.getCurrentThreadCpuTime() - t0;
+                    n++;
+                }
+                if (batch.isEmpty() && n > 0) {
+                    break;
+                }
+            }
+        }
+        return tokens / (cpu / 1e9);
     }
 
     private static Properties consumerProperties(String bootstrap) {

@@ -4,6 +4,8 @@ import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
 import io.shardline.format.Modality;
+import io.shardline.format.ShardTable;
+import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
@@ -69,6 +71,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--malformed-percent", defaultValue = "1", description = "Percent of malformed records (default: ${DEFAULT-VALUE}).")
     int malformedPercent;
 
+    @Option(names = "--filtered-percent", defaultValue = "3", description = "Percent of the valid text records made for"
+            + " preprocessing to drop: short documents, repeated lines, copies of earlier documents (default: ${DEFAULT-VALUE}).")
+    int filteredPercent;
+
     @Mixin
     CommonOptions common;
 
@@ -118,8 +124,15 @@ final class DemoCommand implements Callable<Integer> {
                 conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
             }
 
+            // The demo shows every table: dropped records kept for audit, and the text tokenized, unless configured.
+            if (!conf.contains(PreprocessOptions.KEEP_FILTERED)) {
+                conf.set(PreprocessOptions.KEEP_FILTERED, true);
+            }
+            if (!conf.contains(PreprocessOptions.TEXT_TOKENIZE)) {
+                conf.set(PreprocessOptions.TEXT_TOKENIZE, true);
+            }
             SampleData data = new SampleData(new SampleData.Plan(records, malformedPercent, 1100,
-                    (int) conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE).getBytes() + 1, 20261126L));
+                    (int) conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE).getBytes() + 1, 20261126L, filteredPercent));
             Map<Modality, String> topicOf = new EnumMap<>(Modality.class);
             for (Modality m : Modality.values()) {
                 topicOf.put(m, IngestOptions.topic(conf, m));
@@ -134,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
             DatasetStore store = Datasets.store(conf);
             long t1 = System.nanoTime();
             JobClient client = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job);
-            long expectedRows = data.expected().valid();
+            long expectedRows = data.expected().kept();
             Progress committed = new Progress(System.err, "rows committed", expectedRows);
             CompletableFuture<?> result = client.getJobExecutionResult();
             CommittedRows rows = new CommittedRows(store);
@@ -153,10 +166,17 @@ final class DemoCommand implements Callable<Integer> {
             kafka.put("bootstrap.servers", stack.kafka().bootstrapServers());
             List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, conf.get(IngestOptions.DEAD_LETTER_TOPIC),
                     Duration.ofSeconds(60));
-            printSummary(out, data, manifest, store, letters, IngestOptions.topics(conf), bytesIn, produceSecs, jobSecs);
-            boolean complete = manifest.totalRows() == expectedRows && letters.size() == data.expected().deadLetters();
+            Map<String, Long> filtered = FilteredRows.countByReason(store, manifest);
+            printSummary(out, data, manifest, store, letters, filtered, IngestOptions.topics(conf), bytesIn, produceSecs, jobSecs);
+            long sampleRows = 0;
+            for (Modality m : Modality.values()) {
+                sampleRows += manifest.rows(m);
+            }
+            boolean complete = sampleRows == expectedRows && letters.size() == data.expected().deadLetters()
+                    && (!conf.get(PreprocessOptions.KEEP_FILTERED) || filtered.equals(data.expected().filteredByReason()));
             if (!complete) {
-                out.printf("MISMATCH: expected %,d rows and %,d dead letters%n", expectedRows, data.expected().deadLetters());
+                out.printf("MISMATCH: expected %,d rows, %,d dead letters and filtered %s%n", expectedRows,
+                        data.expected().deadLetters(), data.expected().filteredByReason());
                 return 1;
             }
             return 0;
@@ -164,15 +184,16 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printSummary(PrintStream out, SampleData data, DatasetManifest m, DatasetStore store,
-            List<DeadLetterReader.Letter> letters, Map<String, Modality> topics, long bytesIn, double produceSecs,
-            double jobSecs) {
+            List<DeadLetterReader.Letter> letters, Map<String, Long> filtered, Map<String, Modality> topics, long bytesIn,
+            double produceSecs, double jobSecs) {
         SampleData.Expected expected = data.expected();
         Map<Modality, Long> in = new EnumMap<>(Modality.class);
         for (long i = 0; i < data.plan().records(); i++) {
             in.merge(data.fate(i).modality(), 1L, Long::sum);
         }
         out.println();
-        out.println("Records            in          rows out   dead letters");
+        out.println("Records            in          rows out   dead letters     filtered");
+        Map<Modality, Long> filteredBy = FilteredRows.countByModality(store, m);
         Map<Modality, Long> deadBy = new EnumMap<>(Modality.class);
         for (DeadLetterReader.Letter l : letters) {
             Modality mod = topics.get(l.sourceTopic());
@@ -181,22 +202,36 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         for (Modality mod : Modality.values()) {
-            out.printf("  %-10s %,12d %,14d %,14d%n", mod.id(), in.getOrDefault(mod, 0L), m.rows(mod), deadBy.getOrDefault(mod, 0L));
+            out.printf("  %-10s %,12d %,14d %,14d %,12d%n", mod.id(), in.getOrDefault(mod, 0L), m.rows(mod),
+                    deadBy.getOrDefault(mod, 0L), filteredBy.getOrDefault(mod, 0L));
         }
-        out.printf("  %-10s %,12d %,14d %,14d%n", "total", data.plan().records(), m.totalRows(), letters.size());
+        long rows = 0;
+        for (Modality mod : Modality.values()) {
+            rows += m.rows(mod);
+        }
+        out.printf("  %-10s %,12d %,14d %,14d %,12d%n", "total", data.plan().records(), rows, letters.size(),
+                filtered.values().stream().mapToLong(Long::longValue).sum());
         out.println();
         out.println("Dead letters by reason");
         DeadLetterReader.countByReason(letters).forEach((r, n) -> out.printf("  %-24s %,8d%n", r, n));
         out.println();
-        out.printf("Dataset '%s' version %d (of %d published while the job ran and after): %d shards, %,d rows, %.1f MB%n",
+        out.println("Filtered by reason (the 'filtered' table)");
+        filtered.forEach((r, n) -> out.printf("  %-24s %,8d%n", r, n));
+        if (m.rows(ShardTable.TEXT_TOKENS) > 0) {
+            out.println();
+            out.printf("Token table: %,d packed sequences (text-tokens)%n", m.rows(ShardTable.TEXT_TOKENS));
+        }
+        out.println();
+        out.printf("Dataset '%s' version %d (of %d published while the job ran and after): %d shards, %,d rows in all tables, %.1f MB%n",
                 m.dataset(), m.version(), store.versions().size(), m.shards().size(), m.totalRows(), m.totalBytes() / 1e6);
         out.printf("Throughput: produced %,.0f records/s; job %,.0f records/s, %.1f MB/s of input (%.1f s from submit to"
                 + " finish, start-up included)%n", data.plan().records() / produceSecs, data.plan().records() / jobSecs,
                 bytesIn / 1e6 / jobSecs, jobSecs);
         out.printf("Shards:   %s/shards/%n", store.root());
         out.printf("Manifest: %s%n", store.versionPath(m.version()));
-        if (expected.valid() == m.totalRows()) {
-            out.println("Check: every valid record is in exactly one shard; every malformed one is a dead letter.");
+        if (expected.kept() == rows && expected.filteredByReason().equals(filtered)) {
+            out.println("Check: every valid record is in exactly one shard or, filtered, in the audit table with its reason;"
+                    + " every malformed one is a dead letter.");
         }
     }
 

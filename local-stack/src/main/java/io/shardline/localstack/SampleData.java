@@ -60,26 +60,64 @@ public final class SampleData {
      * @param textBytes approximate size of a text record's value
      * @param oversizeTextBytes size of a text record meant to exceed the text size limit (the limit plus one)
      * @param seed the seed
+     * @param filteredPercent percent of the valid text records that text preprocessing must drop (short
+     *     documents, repeated lines, exact copies of an earlier document), 0 to 100
      */
-    public record Plan(long records, int malformedPercent, int textBytes, int oversizeTextBytes, long seed) {
+    public record Plan(long records, int malformedPercent, int textBytes, int oversizeTextBytes, long seed, int filteredPercent) {
         public Plan {
-            if (records < 0 || malformedPercent < 0 || malformedPercent > 100 || textBytes < 100) {
+            if (records < 0 || malformedPercent < 0 || malformedPercent > 100 || textBytes < 100 || filteredPercent < 0
+                    || filteredPercent > 100) {
                 throw new IllegalArgumentException("invalid sample data plan " + this);
             }
         }
+
+        /** A plan whose valid records all pass preprocessing. */
+        public Plan(long records, int malformedPercent, int textBytes, int oversizeTextBytes, long seed) {
+            this(records, malformedPercent, textBytes, oversizeTextBytes, seed, 0);
+        }
     }
 
-    /** The outcome record {@code i} must have. {@code reason} is null for a valid record. */
-    public record Fate(Modality modality, String id, DeadLetterReason reason) {
+    /** Filter reasons of generated text, as preprocessing names them. */
+    public static final String TOO_FEW_WORDS = "too-few-words";
+    public static final String DUPLICATE_LINES = "duplicate-lines";
+    public static final String EXACT_DUPLICATE = "exact-duplicate";
+
+    /** A copy of an earlier document is a copy of the text record this many records before it. */
+    private static final int COPY_DISTANCE = 20;
+
+    /**
+     * The outcome record {@code i} must have. {@code reason} is null for a valid record; {@code filter} is the
+     * preprocessing rule that drops a valid record, else null.
+     */
+    public record Fate(Modality modality, String id, DeadLetterReason reason, String filter) {
+        public Fate(Modality modality, String id, DeadLetterReason reason) {
+            this(modality, id, reason, null);
+        }
+
+        /** Decodes: not a dead letter. */
         public boolean valid() {
             return reason == null;
+        }
+
+        /** Decodes and passes preprocessing: a row of its modality's table. */
+        public boolean kept() {
+            return reason == null && filter == null;
         }
     }
 
     /** Totals the pipeline must reproduce. */
-    public record Expected(Map<Modality, Long> validByModality, Map<String, Long> deadLettersByReason, long bytes) {
+    public record Expected(Map<Modality, Long> validByModality, Map<String, Long> deadLettersByReason, long bytes,
+            Map<Modality, Long> keptByModality, Map<String, Long> filteredByReason) {
         public long valid() {
             return validByModality.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public long kept() {
+            return keptByModality.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public long filtered() {
+            return filteredByReason.values().stream().mapToLong(Long::longValue).sum();
         }
 
         public long deadLetters() {
@@ -113,7 +151,7 @@ public final class SampleData {
         String id = m.id().charAt(0) + "-" + i;
         long h = mix(plan.seed() ^ (i * 0x9E3779B97F4A7C15L));
         if (Math.floorMod(h, 100) >= plan.malformedPercent()) {
-            return new Fate(m, id, null);
+            return new Fate(m, id, null, m == Modality.TEXT ? filterOf(i) : null);
         }
         long k = (h >>> 8) & 0xffff;
         DeadLetterReason reason = switch (m) {
@@ -136,6 +174,30 @@ public final class SampleData {
         return new Fate(m, id, reason);
     }
 
+    /** Whether valid text record {@code i} is to be filtered, decided without looking at other records. */
+    private boolean filterRoll(long i) {
+        return Math.floorMod(mix(plan.seed() * 7 + i * 0xC2B2AE3D27D4EB4FL), 100) < plan.filteredPercent();
+    }
+
+    /**
+     * The filter a valid text record meets, or null. A copy must copy a record that is kept: the text record
+     * {@link #COPY_DISTANCE} before it, when that one is valid and not filtered (same modality slot, so text);
+     * otherwise the record becomes a short document instead.
+     */
+    private String filterOf(long i) {
+        if (!filterRoll(i)) {
+            return null;
+        }
+        long kind = Math.floorMod(mix(plan.seed() * 13 + i), 3);
+        if (kind == 0) {
+            long j = i - COPY_DISTANCE;
+            boolean originalKept = j >= 0 && Math.floorMod(mix(plan.seed() ^ (j * 0x9E3779B97F4A7C15L)), 100) >= plan.malformedPercent()
+                    && !filterRoll(j);
+            return originalKept ? EXACT_DUPLICATE : TOO_FEW_WORDS;
+        }
+        return kind == 1 ? TOO_FEW_WORDS : DUPLICATE_LINES;
+    }
+
     /** Index of the record an id names, or -1 if the id is not one of ours. */
     public static long indexOf(String id) {
         int dash = id.indexOf('-');
@@ -152,16 +214,23 @@ public final class SampleData {
         for (Modality m : Modality.values()) {
             valid.put(m, 0L);
         }
+        Map<Modality, Long> kept = new EnumMap<>(valid);
         Map<String, Long> dead = new TreeMap<>();
+        Map<String, Long> filtered = new TreeMap<>();
         for (long i = 0; i < plan.records(); i++) {
             Fate f = fate(i);
             if (f.valid()) {
                 valid.merge(f.modality(), 1L, Long::sum);
+                if (f.kept()) {
+                    kept.merge(f.modality(), 1L, Long::sum);
+                } else {
+                    filtered.merge(f.filter(), 1L, Long::sum);
+                }
             } else {
                 dead.merge(f.reason().code(), 1L, Long::sum);
             }
         }
-        return new Expected(valid, dead, 0);
+        return new Expected(valid, dead, 0, kept, filtered);
     }
 
     /** Record {@code i} as Kafka will hold it, for the given topics of text, image and sensor. */
@@ -171,6 +240,15 @@ public final class SampleData {
         byte[] key = f.id().getBytes(StandardCharsets.UTF_8);
         String topic = topics.get(f.modality());
         SplittableRandom r = new SplittableRandom(plan.seed() * 31 + i);
+        if (EXACT_DUPLICATE.equals(f.filter())) {
+            // The original's key, so the copy lands in the original's partition, after it: the copy is the one
+            // dropped.
+            long j = i - COPY_DISTANCE;
+            key = fate(j).id().getBytes(StandardCharsets.UTF_8);
+            String body = textBody(plan.textBytes() - 90, new SplittableRandom(plan.seed() * 31 + j));
+            return new ProducerRecord<>(topic, null, eventTime, key,
+                    json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":%d,\"text\":\"%s\"}", f.id(), eventTime, body));
+        }
         return switch (f.modality()) {
             case TEXT -> new ProducerRecord<>(topic, null, eventTime, key, textValue(f, eventTime, r));
             case SENSOR -> new ProducerRecord<>(topic, null, eventTime, key, sensorValue(f, eventTime, r));
@@ -178,14 +256,23 @@ public final class SampleData {
         };
     }
 
-    private byte[] textValue(Fate f, long eventTime, SplittableRandom r) {
-        int target = f.reason() == DeadLetterReason.RECORD_TOO_LARGE ? plan.oversizeTextBytes() : plan.textBytes() - 90;
+    private static String textBody(int target, SplittableRandom r) {
         StringBuilder text = new StringBuilder(target + 16);
         while (text.length() < target) {
             text.append(WORDS[r.nextInt(WORDS.length)]).append(r.nextInt(12) == 0 ? ". " : " ");
         }
         text.setLength(target);
-        String body = text.toString();
+        return text.toString();
+    }
+
+    private byte[] textValue(Fate f, long eventTime, SplittableRandom r) {
+        int target = f.reason() == DeadLetterReason.RECORD_TOO_LARGE ? plan.oversizeTextBytes() : plan.textBytes() - 90;
+        String body = textBody(target, r);
+        if (TOO_FEW_WORDS.equals(f.filter())) {
+            body = "Buy now. Limited offer, today only.";
+        } else if (DUPLICATE_LINES.equals(f.filter())) {
+            body = (body.substring(0, Math.min(80, body.length())).strip() + "\\n").repeat(12);
+        }
         if (f.reason() == null || f.reason() == DeadLetterReason.RECORD_TOO_LARGE) {
             return json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":%d,\"text\":\"%s\"}", f.id(), eventTime, body);
         }
