@@ -41,18 +41,20 @@ public final class ShardSchemas {
     public static final String MODALITY = "modality";
     public static final String REASON = "reason";
     public static final String PAYLOAD = "payload";
+    public static final String NEAR_DUPLICATE_OF = "near_duplicate_of";
     public static final String SEQUENCE_ID = "sequence_id";
     public static final String ENCODING = "encoding";
     public static final String TOKENS = "tokens";
     public static final String DOCUMENT_IDS = "document_ids";
 
     /** Bumped whenever a column changes; part of the schema's name and of each shard's lineage. */
-    public static final int REVISION = 1;
+    public static final int REVISION = 2;
 
     private static final LogicalTypeAnnotation UTC_MILLIS = timestampType(true, TimeUnit.MILLIS);
 
     private static final MessageType TEXT_SCHEMA = provenance(header(Types.buildMessage())
-            .required(BINARY).as(stringType()).named(TEXT))
+            .required(BINARY).as(stringType()).named(TEXT)
+            .optional(BINARY).as(stringType()).named(NEAR_DUPLICATE_OF))
             .named(schemaName(ShardTable.TEXT));
 
     private static final MessageType IMAGE_SCHEMA = provenance(header(Types.buildMessage())
@@ -109,7 +111,7 @@ public final class ShardSchemas {
         };
     }
 
-    /** {@code shardline_text_v1} and so on: the Parquet message name, which carries the schema revision. */
+    /** {@code shardline_text_v2} and so on: the Parquet message name, which carries the schema revision. */
     public static String schemaName(ShardTable table) {
         return "shardline_" + table.id().replace('-', '_') + "_v" + REVISION;
     }

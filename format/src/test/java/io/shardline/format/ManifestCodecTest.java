@@ -33,6 +33,6 @@ class ManifestCodecTest {
         assertThat(json).contains("\"table\" : \"filtered\"").doesNotContain("\"modality\" :");
         assertThat(ManifestCodec.manifestFromJson(ManifestCodec.toJson(m))).isEqualTo(m);
         assertThat(m.schemas()).containsKey("filtered");
-        assertThat(m.schemas().get("filtered")).contains("shardline_filtered_v1", "reason", "payload");
+        assertThat(m.schemas().get("filtered")).contains("shardline_filtered_v" + ShardSchemas.REVISION, "reason", "payload");
     }
 }

@@ -69,6 +69,20 @@ public final class IngestOptions {
             .withDescription("Stop at the offsets that are latest when the job starts: the job ends once it has caught"
                     + " up and its last checkpoint committed everything.");
 
+    public static final ConfigOption<java.time.Duration> WATERMARK_MAX_OUT_OF_ORDERNESS = ConfigOptions.key(
+                    "shardline.ingest.watermark.max-out-of-orderness")
+            .durationType()
+            .defaultValue(java.time.Duration.ofSeconds(5))
+            .withDescription("Event time is the Kafka record timestamp; the watermark trails the highest timestamp seen"
+                    + " per partition by this much. Steps that need records in event-time order (near-dedup) wait"
+                    + " this long; a record further out of order is handled as it comes.");
+
+    public static final ConfigOption<java.time.Duration> WATERMARK_IDLE_TIMEOUT = ConfigOptions.key(
+                    "shardline.ingest.watermark.idle-timeout")
+            .durationType()
+            .defaultValue(java.time.Duration.ofSeconds(30))
+            .withDescription("A partition with no records for this long stops holding the watermark back.");
+
     public static final ConfigOption<MemorySize> TEXT_MAX_RECORD_SIZE = ConfigOptions.key("shardline.ingest.text.max-record-size")
             .memoryType()
             .defaultValue(MemorySize.parse("1mb"))
@@ -124,7 +138,8 @@ public final class IngestOptions {
     public static ConfigOption<?>[] all() {
         return new ConfigOption<?>[] {
             BOOTSTRAP_SERVERS, GROUP_ID, TEXT_TOPIC, IMAGE_TOPIC, SENSOR_TOPIC, DEAD_LETTER_TOPIC,
-            DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, STARTING_OFFSETS, BOUNDED, TEXT_MAX_RECORD_SIZE,
+            DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, STARTING_OFFSETS, BOUNDED, WATERMARK_MAX_OUT_OF_ORDERNESS,
+            WATERMARK_IDLE_TIMEOUT, TEXT_MAX_RECORD_SIZE,
             IMAGE_MAX_RECORD_SIZE, SENSOR_MAX_RECORD_SIZE, MAX_ID_LENGTH, JSON_MAX_NESTING_DEPTH,
             JSON_MAX_STRING_LENGTH, JSON_MAX_NUMBER_LENGTH, SENSOR_MAX_CHANNELS
         };

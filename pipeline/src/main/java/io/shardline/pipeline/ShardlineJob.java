@@ -24,8 +24,22 @@ public final class ShardlineJob {
         Configuration merged = new Configuration();
         merged.addAll(Configuration.fromMap(env.getConfiguration().toMap()));
         merged.addAll(conf);
+        warnIfCheckpointsInMemory(merged);
         new ShardlinePipeline(merged).addTo(env);
         env.execute(merged.get(PipelineOptions.JOB_NAME));
+    }
+
+    /**
+     * Without a checkpoint directory Flink keeps checkpoints in the JobManager's memory, 5 MB at most: the dedup
+     * state outgrows that within thousands of documents, and every checkpoint then fails.
+     */
+    static void warnIfCheckpointsInMemory(Configuration conf) {
+        if (conf.getOptional(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
+            LOG.warn("No checkpoint directory is configured ({}): checkpoints are held in JobManager memory, at most 5 MB,"
+                    + " which the dedup state of text preprocessing outgrows. Set it to a durable location"
+                    + " (s3://bucket/checkpoints, hdfs://..., file:///...).",
+                    org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY.key());
+        }
     }
 
     /** Builds the pipeline on {@code env} and submits it without waiting. */

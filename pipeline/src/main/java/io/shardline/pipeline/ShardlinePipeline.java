@@ -94,8 +94,11 @@ public final class ShardlinePipeline {
                         + " (file:///path or s3://bucket/prefix)"));
         ShardWriterSettings settings = ShardWriterSettings.from(conf, ConfigFingerprint.of(conf));
 
-        DataStream<Ingested> ingested = env.fromSource(kafkaSource(bootstrap), WatermarkStrategy.noWatermarks(), "kafka-source")
-                .uid(Uids.SOURCE);
+        // Event time is the Kafka record timestamp (the source assigns it); watermarks per partition.
+        WatermarkStrategy<Ingested> watermarks = WatermarkStrategy
+                .<Ingested>forBoundedOutOfOrderness(conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS))
+                .withIdleness(conf.get(IngestOptions.WATERMARK_IDLE_TIMEOUT));
+        DataStream<Ingested> ingested = env.fromSource(kafkaSource(bootstrap), watermarks, "kafka-source").uid(Uids.SOURCE);
         ingested = afterIngest.apply(ingested);
 
         SingleOutputStreamOperator<Void> routed = ingested.process(new IngestRouter()).name("route-by-modality").uid(Uids.ROUTER);

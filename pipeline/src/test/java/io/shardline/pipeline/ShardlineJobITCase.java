@@ -46,6 +46,7 @@ class ShardlineJobITCase {
                     "--" + ShardWriterOptions.DATASET_NAME.key(), "from-main",
                     "--parallelism.default", "2",
                     "--execution.checkpointing.interval", "500ms",
+                    "--execution.checkpointing.dir", tmp.resolve("checkpoints").toUri().toString(),
                     "--restart-strategy.type", "none",
                     "--rest.bind-address", "127.0.0.1",
                     "--rest.address", "127.0.0.1",

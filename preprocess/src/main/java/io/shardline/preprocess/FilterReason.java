@@ -14,7 +14,9 @@ public enum FilterReason {
     DUPLICATE_LINES("duplicate-lines"),
     ELLIPSIS_LINES("ellipsis-lines"),
     /** Normalized text equal to that of an earlier record of the stream. */
-    EXACT_DUPLICATE("exact-duplicate");
+    EXACT_DUPLICATE("exact-duplicate"),
+    /** Estimated Jaccard similarity to an earlier record of the stream at or above the threshold. */
+    NEAR_DUPLICATE("near-duplicate");
 
     private final String code;
 

@@ -14,6 +14,7 @@ import org.apache.flink.metrics.MetricGroup;
  * <ul>
  *   <li>{@value #FILTERED}: valid records dropped by a rule, labelled {@code reason} ({@link FilterReason})
  *   <li>{@value #PII_REDACTIONS}: placeholders put into text, labelled {@code kind}
+ *   <li>{@value #FLAGGED}: records a rule marked but kept (near duplicates in flag mode), labelled {@code reason}
  * </ul>
  *
  * Like all shardline counters they count work done: records replayed after a restart count again.
@@ -26,10 +27,12 @@ public final class PreprocessMetrics {
     public static final String KIND_LABEL = "kind";
     public static final String FILTERED = "filtered";
     public static final String PII_REDACTIONS = "pii_redactions";
+    public static final String FLAGGED = "flagged";
 
     private final MetricGroup modality;
     private final Map<FilterReason, Counter> filtered = new EnumMap<>(FilterReason.class);
     private final Map<String, Counter> redactions = new java.util.HashMap<>();
+    private final Map<FilterReason, Counter> flagged = new EnumMap<>(FilterReason.class);
 
     public PreprocessMetrics(MetricGroup operatorGroup, Modality m) {
         this.modality = operatorGroup.addGroup(GROUP).addGroup(MODALITY_LABEL, m.id());
@@ -37,6 +40,10 @@ public final class PreprocessMetrics {
 
     public void filtered(FilterReason reason) {
         filtered.computeIfAbsent(reason, r -> modality.addGroup(REASON_LABEL, r.code()).counter(FILTERED)).inc();
+    }
+
+    public void flagged(FilterReason reason) {
+        flagged.computeIfAbsent(reason, r -> modality.addGroup(REASON_LABEL, r.code()).counter(FLAGGED)).inc();
     }
 
     public void redacted(String kind, long n) {

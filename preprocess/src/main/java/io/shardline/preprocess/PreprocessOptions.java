@@ -118,6 +118,46 @@ public final class PreprocessOptions {
                     + " With a TTL, a duplicate arriving later than that is kept, and state stays bounded by the"
                     + " documents of one TTL.");
 
+    /** What near-dedup does with a near duplicate. */
+    public enum NearDedupMode { OFF, DROP, FLAG }
+
+    public static final ConfigOption<NearDedupMode> TEXT_NEAR_DEDUP = ConfigOptions.key("shardline.preprocess.text.near-dedup")
+            .enumType(NearDedupMode.class)
+            .defaultValue(NearDedupMode.DROP)
+            .withDescription("Near-duplicate removal with MinHash and LSH bands over the whole stream: DROP a document"
+                    + " whose estimated Jaccard similarity (word shingles) to an earlier one reaches the threshold, FLAG"
+                    + " it (kept, with the earlier id in near_duplicate_of), or OFF. State: up to one representative"
+                    + " signature (about 2 x bands x rows + 100 bytes: 16 bits a value) per band per distinct document; bound it with"
+                    + " the TTL.");
+
+    public static final ConfigOption<Double> TEXT_NEAR_DEDUP_THRESHOLD = ConfigOptions.key(
+                    "shardline.preprocess.text.near-dedup-threshold")
+            .doubleType()
+            .defaultValue(0.8)
+            .withDescription("Estimated Jaccard similarity at or above which a document is a near duplicate.");
+
+    public static final ConfigOption<Integer> TEXT_NEAR_DEDUP_BANDS = ConfigOptions.key("shardline.preprocess.text.near-dedup-bands")
+            .intType()
+            .defaultValue(14)
+            .withDescription("LSH bands. Two documents are compared when they agree on all rows of one band, with"
+                    + " probability 1 - (1 - J^rows)^bands: with 14 x 8, 0.92 at J = 0.8, 0.56 at 0.7, 0.05 at 0.5.");
+
+    public static final ConfigOption<Integer> TEXT_NEAR_DEDUP_ROWS = ConfigOptions.key("shardline.preprocess.text.near-dedup-rows")
+            .intType()
+            .defaultValue(8)
+            .withDescription("MinHash values per LSH band; the signature has bands x rows values.");
+
+    public static final ConfigOption<Integer> TEXT_NEAR_DEDUP_SHINGLE_WORDS = ConfigOptions.key(
+                    "shardline.preprocess.text.near-dedup-shingle-words")
+            .intType()
+            .defaultValue(5)
+            .withDescription("Words per shingle (lower-cased word n-grams) for the Jaccard similarity.");
+
+    public static final ConfigOption<Duration> TEXT_NEAR_DEDUP_TTL = ConfigOptions.key("shardline.preprocess.text.near-dedup-ttl")
+            .durationType()
+            .defaultValue(Duration.ZERO)
+            .withDescription("How long a bucket's representative is remembered, in processing time; 0 keeps it forever.");
+
     public static final ConfigOption<Boolean> TEXT_TOKENIZE = ConfigOptions.key("shardline.preprocess.text.tokenize")
             .booleanType()
             .defaultValue(false)
@@ -144,7 +184,8 @@ public final class PreprocessOptions {
             KEEP_FILTERED, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
             TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
             TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,
-            TEXT_DEDUP_TTL, TEXT_TOKENIZE, TEXT_TOKENIZER_ENCODING, TEXT_SEQUENCE_LENGTH
+            TEXT_DEDUP_TTL, TEXT_NEAR_DEDUP, TEXT_NEAR_DEDUP_THRESHOLD, TEXT_NEAR_DEDUP_BANDS, TEXT_NEAR_DEDUP_ROWS,
+            TEXT_NEAR_DEDUP_SHINGLE_WORDS, TEXT_NEAR_DEDUP_TTL, TEXT_TOKENIZE, TEXT_TOKENIZER_ENCODING, TEXT_SEQUENCE_LENGTH
         };
     }
 

@@ -1,11 +1,14 @@
 package io.shardline.preprocess;
 
 import io.shardline.ingest.FilteredSample;
+import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.PackedSequence;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.TextSample;
 import io.shardline.preprocess.text.ExactDedup;
+import io.shardline.preprocess.text.MinHasher;
+import io.shardline.preprocess.text.NearDedup;
 import io.shardline.preprocess.text.PiiRedactor;
 import io.shardline.preprocess.text.QualityRules;
 import io.shardline.preprocess.text.TextPreprocessor;
@@ -30,6 +33,8 @@ import org.apache.flink.util.OutputTag;
  * <pre>
  *   text:   normalize -> quality rules -> PII redaction  (one chained operator, {@value #TEXT_PREPROCESS_UID})
  *           -> keyBy(hash of text) -> exact dedup       ({@value #TEXT_EXACT_DEDUP_UID}, keyed state)
+ *           -> MinHash signature -> keyBy(LSH bucket) -> bucket representatives -> keyBy(document) -> decide
+ *                                                        (near dedup, {@link NearDedup}, keyed state)
  *           -> text table, and, when tokenizing:
  *              tokenize + pack                           ({@value #TEXT_TOKENIZE_UID}, operator state) -> text-tokens table
  * </pre>
@@ -40,6 +45,9 @@ public final class Preprocessing {
     public static final String TEXT_PREPROCESS_UID = "shardline-text-preprocess";
     public static final String TEXT_EXACT_DEDUP_UID = "shardline-text-exact-dedup";
     public static final String TEXT_TOKENIZE_UID = "shardline-text-tokenize-pack";
+    public static final String TEXT_NEAR_DEDUP_SIGN_UID = "shardline-text-near-dedup-sign";
+    public static final String TEXT_NEAR_DEDUP_BUCKETS_UID = "shardline-text-near-dedup-buckets";
+    public static final String TEXT_NEAR_DEDUP_DECIDE_UID = "shardline-text-near-dedup-decide";
 
     /** Side output of every operator that drops records, when {@link PreprocessOptions#KEEP_FILTERED} is on. */
     public static final OutputTag<FilteredSample> FILTERED = new OutputTag<>("filtered") {};
@@ -78,6 +86,28 @@ public final class Preprocessing {
                     .name("text-exact-dedup").uid(TEXT_EXACT_DEDUP_UID);
             filtered.add(op.getSideOutput(FILTERED));
             out = op;
+        }
+        PreprocessOptions.NearDedupMode nearDedup = conf.get(PreprocessOptions.TEXT_NEAR_DEDUP);
+        if (nearDedup != PreprocessOptions.NearDedupMode.OFF) {
+            double threshold = conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_THRESHOLD);
+            if (threshold <= 0 || threshold > 1) {
+                throw new IllegalArgumentException("'" + PreprocessOptions.TEXT_NEAR_DEDUP_THRESHOLD.key() + "' must be in (0, 1]");
+            }
+            MinHasher hasher = new MinHasher(conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_BANDS),
+                    conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_ROWS), conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_SHINGLE_WORDS));
+            SingleOutputStreamOperator<TextSample> signed = out.process(new NearDedup.Signer(hasher))
+                    .name("text-near-dedup-sign").uid(TEXT_NEAR_DEDUP_SIGN_UID);
+            DataStream<NearDedup.Answer> answers = signed.getSideOutput(NearDedup.PROBES)
+                    .keyBy(NearDedup.BUCKET)
+                    .process(new NearDedup.BandIndex(threshold, conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_TTL),
+                            conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS)))
+                    .name("text-near-dedup-buckets").uid(TEXT_NEAR_DEDUP_BUCKETS_UID);
+            SingleOutputStreamOperator<TextSample> decided = signed.keyBy(NearDedup.DOC_KEY)
+                    .connect(answers.keyBy(NearDedup.ANSWER_KEY))
+                    .process(new NearDedup.Decider(hasher.bands(), nearDedup == PreprocessOptions.NearDedupMode.DROP, keep))
+                    .name("text-near-dedup-decide").uid(TEXT_NEAR_DEDUP_DECIDE_UID);
+            filtered.add(decided.getSideOutput(FILTERED));
+            out = decided;
         }
         DataStream<PackedSequence> packed = null;
         if (conf.get(PreprocessOptions.TEXT_TOKENIZE)) {

@@ -14,6 +14,7 @@ import static io.shardline.format.ShardSchemas.KAFKA_TIMESTAMP;
 import static io.shardline.format.ShardSchemas.KAFKA_TOPIC;
 import static io.shardline.format.ShardSchemas.LABEL;
 import static io.shardline.format.ShardSchemas.MODALITY;
+import static io.shardline.format.ShardSchemas.NEAR_DUPLICATE_OF;
 import static io.shardline.format.ShardSchemas.PAYLOAD;
 import static io.shardline.format.ShardSchemas.READINGS;
 import static io.shardline.format.ShardSchemas.REASON;
@@ -61,6 +62,10 @@ public final class RowWriters {
             // Validated UTF-8, immutable: written as it is, without a copy.
             rc.addBinary(Binary.fromConstantByteArray(s.textUtf8()));
             rc.endField(TEXT, i++);
+            if (s.nearDuplicateOf() != null) {
+                string(rc, NEAR_DUPLICATE_OF, i, s.nearDuplicateOf());
+            }
+            i++;
             provenance(rc, i, s.ref(), s.ingestTime());
         }
     };
