@@ -124,12 +124,16 @@ final class DemoCommand implements Callable<Integer> {
                 conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
             }
 
-            // The demo shows every table: dropped records kept for audit, and the text tokenized, unless configured.
+            // The demo shows every step and table: dropped records kept for audit, near dedup, the text tokenized,
+            // unless configured otherwise.
             if (!conf.contains(PreprocessOptions.KEEP_FILTERED)) {
                 conf.set(PreprocessOptions.KEEP_FILTERED, true);
             }
             if (!conf.contains(PreprocessOptions.TEXT_TOKENIZE)) {
                 conf.set(PreprocessOptions.TEXT_TOKENIZE, true);
+            }
+            if (!conf.contains(PreprocessOptions.TEXT_NEAR_DEDUP)) {
+                conf.set(PreprocessOptions.TEXT_NEAR_DEDUP, PreprocessOptions.NearDedupMode.DROP);
             }
             SampleData data = new SampleData(new SampleData.Plan(records, malformedPercent, 1100,
                     (int) conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE).getBytes() + 1, 20261126L, filteredPercent));

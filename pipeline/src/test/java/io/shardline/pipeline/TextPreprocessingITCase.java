@@ -9,6 +9,9 @@ import io.shardline.localstack.LocalStack;
 import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.preprocess.PreprocessOptions;
+import io.shardline.preprocess.FilterReason;
+import io.shardline.preprocess.text.QualityRules;
+import io.shardline.preprocess.text.TextNormalizer;
 import io.shardline.preprocess.text.Tokenizer;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.ShardWriterOptions;
@@ -104,9 +107,11 @@ class TextPreprocessingITCase {
 
     record Doc(String id, String text, int partition) {}
 
-    @Test
-    void textIsCleanedFilteredRedactedAndDedupedExactlyOnceAcrossFailures() throws Exception {
-        String name = "text-preprocess";
+    /**
+     * A job of one test: its own topics and dataset, text preprocessing as by default plus the audit table,
+     * near dedup and tokenization, dedup state in RocksDB, no restarts unless the test asks for them.
+     */
+    static Configuration conf(String name) {
         Configuration c = new Configuration();
         c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
         c.set(IngestOptions.TEXT_TOPIC, name + ".raw.text");
@@ -126,11 +131,39 @@ class TextPreprocessingITCase {
         c.set(PreprocessOptions.KEEP_FILTERED, true);
         c.set(PreprocessOptions.TEXT_TOKENIZE, true);
         c.set(PreprocessOptions.TEXT_SEQUENCE_LENGTH, SEQUENCE_LENGTH);
+        c.set(PreprocessOptions.TEXT_NEAR_DEDUP, PreprocessOptions.NearDedupMode.DROP);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        stack.kafka().createTopics(PARALLELISM, List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
+                c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC)));
+        return c;
+    }
+
+    /** Sends the documents in order, a millisecond apart in Kafka timestamps, each to its partition. */
+    static void produce(Configuration c, List<Doc> stream) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            // Timestamps in stream order: near-dedup orders documents by timestamp, so a near copy, sent later,
+            // is the one dropped even when it is processed first.
+            long timestamp = 1_764_000_000_000L;
+            for (Doc d : stream) {
+                timestamp++;
+                String json = "{\"id\":\"" + d.id() + "\",\"source\":\"it\",\"event_time\":1764000000000,\"text\":\""
+                        + d.text().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+                                .replace("\t", "\\t") + "\"}";
+                producer.send(new ProducerRecord<>(c.get(IngestOptions.TEXT_TOPIC), d.partition(), timestamp,
+                        d.id().getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    @Test
+    void textIsCleanedFilteredRedactedAndDedupedExactlyOnceAcrossFailures() throws Exception {
+        Configuration c = conf("text-preprocess");
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        stack.kafka().createTopics(PARALLELISM, List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
-                c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC)));
 
         SplittableRandom r = new SplittableRandom(11);
         List<Doc> docs = new ArrayList<>();
@@ -208,22 +241,7 @@ class TextPreprocessingITCase {
         }
         List<Doc> stream = new ArrayList<>(position.keySet());
         stream.sort(java.util.Comparator.comparingDouble(position::get));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            // Timestamps in stream order, a millisecond apart: near-dedup orders documents by timestamp, so the
-            // near copy, sent later, is the one dropped even when it is processed first.
-            long timestamp = 1_764_000_000_000L;
-            for (Doc d : stream) {
-                timestamp++;
-                String json = "{\"id\":\"" + d.id() + "\",\"source\":\"it\",\"event_time\":1764000000000,\"text\":\""
-                        + d.text().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
-                                .replace("\t", "\\t") + "\"}";
-                producer.send(new ProducerRecord<>(c.get(IngestOptions.TEXT_TOPIC), d.partition(), timestamp,
-                        d.id().getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
+        produce(c, stream);
 
         FailingMapper.FAILURES.set(0);
         Configuration job = PipelineOptions.withDefaults(c);
@@ -300,6 +318,98 @@ class TextPreprocessingITCase {
         long endOfTexts = sequences.stream().flatMapToInt(q -> java.util.Arrays.stream(q.tokens()))
                 .filter(t -> t == tokenizer.endOfText()).count();
         assertThat(endOfTexts).isEqualTo(textById.size());
+    }
+
+    /**
+     * Real text the project did not write (the US Declaration of Independence and Constitution, public domain,
+     * from a Debian package: see {@code real-data/text/PROVENANCE.md}) cut into documents of whole
+     * paragraphs, with short fragments, an exact copy differing only in line endings and spaces, and a near
+     * copy with one word changed. What reaches the shards is what the rules say, normalized; the copies and
+     * fragments are in the audit table with their reasons; the token table holds every kept document's tokens.
+     */
+    @Test
+    void realTextGoesThroughEveryStep() throws Exception {
+        Configuration c = conf("real-text");
+        List<Doc> stream = new ArrayList<>();
+        Map<String, String> expectedText = new HashMap<>();
+        Map<String, String> expectedReason = new HashMap<>();
+        int n = 0;
+        for (String file : List.of("us-declaration.txt", "us-constitution.txt")) {
+            String content;
+            try (var in = TextPreprocessingITCase.class.getResourceAsStream("/real-data/text/" + file)) {
+                content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            StringBuilder chunk = new StringBuilder();
+            for (String paragraph : content.split("\n\\s*\n")) {
+                String para = paragraph.strip();
+                if (para.isEmpty()) {
+                    continue;
+                }
+                if (para.split("\\s+").length < 8) {
+                    Doc fragment = new Doc("fragment-" + n++, para, n % PARALLELISM);
+                    stream.add(fragment);
+                    expectedReason.put(fragment.id(), "too-few-words");
+                    continue;
+                }
+                chunk.append(chunk.length() == 0 ? "" : "\n\n").append(para);
+                if (chunk.toString().split("\\s+").length >= 120) {
+                    Doc doc = new Doc(file.replace(".txt", "") + "-" + n++, chunk.toString(), n % PARALLELISM);
+                    stream.add(doc);
+                    String normalized = TextNormalizer.normalize(doc.text());
+                    FilterReason failed = QualityRules.GOPHER.check(normalized);
+                    if (failed == null) {
+                        expectedText.put(doc.id(), normalized);
+                    } else {
+                        expectedReason.put(doc.id(), failed.code());
+                    }
+                    chunk.setLength(0);
+                }
+            }
+        }
+        assertThat(expectedText).as("documents of real text that pass the rules").hasSizeGreaterThan(20);
+        Doc first = stream.stream().filter(d -> expectedText.containsKey(d.id())).findFirst().orElseThrow();
+        // Exact dedup keeps the copy that arrives first: the same partition as the original makes that the original.
+        Doc exact = new Doc("exact-copy", "  " + first.text().replace("\n", " \r\n").replace(". ", ".  "), first.partition());
+        Doc last = stream.stream().filter(d -> expectedText.containsKey(d.id())).reduce((x, y) -> y).orElseThrow();
+        Doc near = new Doc("near-copy", last.text().replaceFirst("\\bthe\\b", "a"), 1 - last.partition());
+        assertThat(near.text()).isNotEqualTo(last.text());
+        stream.add(exact);
+        stream.add(near);
+        expectedReason.put(exact.id(), "exact-duplicate");
+        expectedReason.put(near.id(), "near-duplicate");
+        produce(c, stream);
+
+        Configuration job = PipelineOptions.withDefaults(c);
+        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
+                .get(5, TimeUnit.MINUTES);
+        Datasets.versions(c).publishNext(false);
+        DatasetManifest manifest = Datasets.store(c).latest().orElseThrow();
+
+        Map<String, String> kept = new HashMap<>();
+        Map<String, String> filtered = new HashMap<>();
+        for (ShardRows.Row row : ShardRows.read(Datasets.store(c), manifest)) {
+            if (row.shard().startsWith("shards/filtered/")) {
+                filtered.put(row.id(), row.reason());
+            } else {
+                kept.put(row.id(), row.text());
+            }
+        }
+        assertThat(kept).isEqualTo(expectedText);
+        assertThat(filtered).isEqualTo(expectedReason);
+
+        Tokenizer tokenizer = Tokenizer.create("cl100k_base");
+        long expectedTokens = expectedText.values().stream().mapToLong(t -> tokenizer.encodeDocument(t).length).sum();
+        List<ShardRows.Sequence> sequences = ShardRows.readTokens(Datasets.store(c), manifest);
+        assertThat(sequences.stream().mapToLong(q -> q.tokens().length).sum()).isEqualTo(expectedTokens);
+        // A document that starts a row and fits in it decodes back to its text.
+        for (ShardRows.Sequence q : sequences) {
+            String firstId = q.id().substring(0, q.id().lastIndexOf('@'));
+            int[] tokens = tokenizer.encodeDocument(expectedText.get(firstId));
+            if (q.id().endsWith("@0") && tokens.length <= q.tokens().length) {
+                int[] head = java.util.Arrays.copyOf(q.tokens(), tokens.length - 1);
+                assertThat(tokenizer.decode(head)).isEqualTo(expectedText.get(firstId));
+            }
+        }
     }
 
     /** An identity map that sleeps a millisecond every {@code every} records. */

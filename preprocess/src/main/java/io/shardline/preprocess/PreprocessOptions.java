@@ -123,12 +123,13 @@ public final class PreprocessOptions {
 
     public static final ConfigOption<NearDedupMode> TEXT_NEAR_DEDUP = ConfigOptions.key("shardline.preprocess.text.near-dedup")
             .enumType(NearDedupMode.class)
-            .defaultValue(NearDedupMode.DROP)
+            .defaultValue(NearDedupMode.OFF)
             .withDescription("Near-duplicate removal with MinHash and LSH bands over the whole stream: DROP a document"
                     + " whose estimated Jaccard similarity (word shingles) to an earlier one reaches the threshold, FLAG"
                     + " it (kept, with the earlier id in near_duplicate_of), or OFF. State: up to one representative"
-                    + " signature (about 2 x bands x rows + 100 bytes: 16 bits a value) per band per distinct document; bound it with"
-                    + " the TTL.");
+                    + " signature (about 2 x bands x rows + 100 bytes: 16 bits a value) per band per distinct document;"
+                    + " bound it with the TTL. Off by default: it costs far more CPU per document than the other text"
+                    + " steps together (see BENCHMARKS.md).");
 
     public static final ConfigOption<Double> TEXT_NEAR_DEDUP_THRESHOLD = ConfigOptions.key(
                     "shardline.preprocess.text.near-dedup-threshold")

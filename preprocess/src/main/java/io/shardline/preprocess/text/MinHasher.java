@@ -126,7 +126,9 @@ public final class MinHasher implements Serializable {
         boolean inWord = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+            boolean space = c < 0x80 ? c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f)
+                    : Character.isWhitespace(c) || Character.isSpaceChar(c);
+            if (space) {
                 if (inWord) {
                     if (n == out.length) {
                         out = java.util.Arrays.copyOf(out, n * 2);
@@ -140,7 +142,8 @@ public final class MinHasher implements Serializable {
                 h = 0xcbf29ce484222325L;
                 inWord = true;
             }
-            h = (h ^ Character.toLowerCase(c)) * 0x100000001b3L; // FNV-1a over UTF-16 units
+            char lower = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
+            h = (h ^ lower) * 0x100000001b3L; // FNV-1a over UTF-16 units
         }
         if (inWord) {
             if (n == out.length) {

@@ -4,6 +4,7 @@ import io.shardline.format.Modality;
 import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.TextSample;
 import io.shardline.preprocess.FilterReason;
+import io.shardline.preprocess.Murmur3;
 import io.shardline.preprocess.PreprocessMetrics;
 import io.shardline.preprocess.Preprocessing;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,8 @@ import org.apache.flink.util.OutputTag;
  *   <li>{@link Signer}: the document's signature; the document goes on, and one {@link Probe} per band goes
  *       to the band's bucket.
  *   <li>{@link BandIndex}, keyed by bucket: each bucket remembers one representative, the earliest document
- *       that fell into it (earliest by Kafka timestamp, then source position: the same order on every run).
+ *       that fell into it (earliest by Kafka timestamp, ties broken by source position: the same order on every
+ *       run).
  *       Probes are handled in that order once the watermark passes them. A probe from a later document is
  *       compared with the representative's signature and answered with the estimated Jaccard similarity.
  *   <li>{@link Decider}, keyed by document: waits for the document and all its answers; if one answer is at
@@ -42,7 +44,7 @@ import org.apache.flink.util.OutputTag;
  *       mode, kept with the id of the earlier document in {@code near_duplicate_of}.
  * </ol>
  *
- * <p>State: a bucket holds one representative (its id, source position, timestamp and its signature's values
+ * <p>State: a bucket holds one representative (its id, source key, timestamp and its signature's values
  * cut to 16 bits, about {@code 2 * bands * rows + 100} bytes), so at most {@code bands} of them per distinct
  * document; a document
  * waiting for its answers is held only until they arrive, that is until the watermark passes it. A TTL bounds
@@ -54,42 +56,36 @@ public final class NearDedup {
 
     private NearDedup() {}
 
-    /** What a document asks a bucket. {@code docKey} is the document's source position, unique per record. */
-    public record Probe(long bucket, String docKey, String docId, Order order, short[] signature) {}
-
-    /** The order of documents: Kafka timestamp, then topic, partition and offset. The same on every run. */
-    public record Order(long timestamp, String topic, int partition, long offset) {
-        static Order of(TextSample s) {
-            return new Order(s.ref().timestamp(), s.ref().topic(), s.ref().partition(), s.ref().offset());
-        }
-
-        boolean before(Order o) {
-            if (timestamp != o.timestamp) {
-                return timestamp < o.timestamp;
-            }
-            int t = topic.compareTo(o.topic);
-            if (t != 0) {
-                return t < 0;
-            }
-            return partition != o.partition ? partition < o.partition : offset < o.offset;
-        }
-    }
+    /**
+     * What a document asks a bucket. {@code docKey} identifies the document by its source position (a 64-bit
+     * hash of topic, partition and offset); {@code timestamp} is its Kafka timestamp.
+     */
+    public record Probe(long bucket, long docKey, long timestamp, String docId, short[] signature) {}
 
     /** A bucket's answer: {@code matchedDocId} is the earlier document at or above the threshold, else null. */
-    public record Answer(String docKey, String matchedDocId, double similarity) {}
+    public record Answer(long docKey, String matchedDocId, float similarity) {}
 
     /** A bucket's representative. */
-    public record Representative(String docKey, String docId, Order order, short[] signature) {}
+    public record Representative(long docKey, long timestamp, String docId, short[] signature) {}
 
     public static final OutputTag<Probe> PROBES = new OutputTag<>("near-dedup-probes") {};
 
-    public static final KeySelector<TextSample, String> DOC_KEY = new DocKey();
+    public static final KeySelector<TextSample, Long> DOC_KEY = new DocKey();
     public static final KeySelector<Probe, Long> BUCKET = new Bucket();
-    public static final KeySelector<Answer, String> ANSWER_KEY = new AnswerKey();
+    public static final KeySelector<Answer, Long> ANSWER_KEY = new AnswerKey();
 
-    /** The document's position in the source: unique per record, the same on every run. */
-    static String docKey(TextSample s) {
-        return s.ref().toString();
+    /** The document's position in the source, hashed: unique per record, the same on every run. */
+    static long docKey(TextSample s) {
+        return Murmur3.hash128((s.ref().topic() + "-" + s.ref().partition() + "@" + s.ref().offset())
+                .getBytes(StandardCharsets.UTF_8))[0];
+    }
+
+    /**
+     * The order of documents: by Kafka timestamp, ties broken by document key. The same on every run, so
+     * which of two near duplicates is "earlier" never depends on processing order.
+     */
+    static boolean before(long t1, long k1, long t2, long k2) {
+        return t1 != t2 ? t1 < t2 : k1 < k2;
     }
 
     public static final class Signer extends ProcessFunction<TextSample, TextSample> {
@@ -104,10 +100,10 @@ public final class NearDedup {
         public void processElement(TextSample in, Context ctx, Collector<TextSample> out) {
             int[] sig = hasher.signature(new String(in.textUtf8(), StandardCharsets.UTF_8));
             short[] compact = MinHasher.compact(sig);
-            String key = docKey(in);
-            Order order = Order.of(in);
+            long key = docKey(in);
+            long ts = in.ref().timestamp();
             for (int b = 0; b < hasher.bands(); b++) {
-                ctx.output(PROBES, new Probe(hasher.bandKey(sig, b), key, in.id(), order, compact));
+                ctx.output(PROBES, new Probe(hasher.bandKey(sig, b), key, ts, in.id(), compact));
             }
             out.collect(in);
         }
@@ -147,7 +143,7 @@ public final class NearDedup {
 
         @Override
         public void processElement(Probe p, Context ctx, Collector<Answer> out) throws Exception {
-            long ts = p.order().timestamp();
+            long ts = p.timestamp();
             if (ts <= ctx.timerService().currentWatermark()) {
                 handle(p, out);
                 return;
@@ -178,7 +174,8 @@ public final class NearDedup {
                 }
                 waiting.clear();
             }
-            due.sort((x, y) -> x.order().before(y.order()) ? -1 : y.order().before(x.order()) ? 1 : 0);
+            due.sort((x, y) -> before(x.timestamp(), x.docKey(), y.timestamp(), y.docKey()) ? -1
+                    : before(y.timestamp(), y.docKey(), x.timestamp(), x.docKey()) ? 1 : 0);
             for (Probe p : due) {
                 handle(p, out);
             }
@@ -186,19 +183,19 @@ public final class NearDedup {
 
         private void handle(Probe p, Collector<Answer> out) throws Exception {
             Representative r = representative.value();
-            if (r != null && !r.docKey().equals(p.docKey()) && r.order().before(p.order())) {
+            if (r != null && r.docKey() != p.docKey() && before(r.timestamp(), r.docKey(), p.timestamp(), p.docKey())) {
                 double sim = MinHasher.similarity(r.signature(), p.signature());
-                out.collect(new Answer(p.docKey(), sim >= threshold ? r.docId() : null, sim));
+                out.collect(new Answer(p.docKey(), sim >= threshold ? r.docId() : null, (float) sim));
                 return;
             }
-            if (r == null || !r.docKey().equals(p.docKey())) {
-                representative.update(new Representative(p.docKey(), p.docId(), p.order(), p.signature()));
+            if (r == null || r.docKey() != p.docKey()) {
+                representative.update(new Representative(p.docKey(), p.timestamp(), p.docId(), p.signature()));
             }
             out.collect(new Answer(p.docKey(), null, 0));
         }
     }
 
-    public static final class Decider extends KeyedCoProcessFunction<String, TextSample, Answer, TextSample> {
+    public static final class Decider extends KeyedCoProcessFunction<Long, TextSample, Answer, TextSample> {
         private static final long serialVersionUID = 1L;
         private final int bands;
         private final boolean drop;
@@ -267,11 +264,11 @@ public final class NearDedup {
         }
     }
 
-    private static final class DocKey implements KeySelector<TextSample, String> {
+    private static final class DocKey implements KeySelector<TextSample, Long> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public String getKey(TextSample s) {
+        public Long getKey(TextSample s) {
             return docKey(s);
         }
     }
@@ -285,11 +282,11 @@ public final class NearDedup {
         }
     }
 
-    private static final class AnswerKey implements KeySelector<Answer, String> {
+    private static final class AnswerKey implements KeySelector<Answer, Long> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public String getKey(Answer a) {
+        public Long getKey(Answer a) {
             return a.docKey();
         }
     }

@@ -105,10 +105,10 @@ class MinHasherTest {
     }
 
     @Test
-    void documentOrderIsByTimestampThenSourcePosition() {
-        assertThat(new NearDedup.Order(1, "raw.text", 1, 9).before(new NearDedup.Order(2, "raw.text", 0, 0))).isTrue();
-        assertThat(new NearDedup.Order(2, "raw.text", 0, 9).before(new NearDedup.Order(2, "raw.text", 0, 10))).isTrue();
-        assertThat(new NearDedup.Order(2, "raw.text", 1, 0).before(new NearDedup.Order(2, "raw.text", 0, 10))).isFalse();
-        assertThat(new NearDedup.Order(2, "raw.text", 0, 1).before(new NearDedup.Order(2, "raw.text", 0, 1))).isFalse();
+    void documentOrderIsByTimestampThenSourceKey() {
+        assertThat(NearDedup.before(1, 9, 2, 0)).isTrue();
+        assertThat(NearDedup.before(2, 9, 2, 10)).isTrue();
+        assertThat(NearDedup.before(2, 10, 2, 9)).isFalse();
+        assertThat(NearDedup.before(2, 1, 2, 1)).isFalse();
     }
 }
