@@ -17,6 +17,7 @@ import io.shardline.localstack.SampleData;
 import io.shardline.ingest.DeadLetterReader;
 import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.S3Settings;
 import io.shardline.shardwriter.ShardWriterOptions;
@@ -38,7 +39,6 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -84,26 +84,10 @@ class PipelineITCase {
 
     /** Job configuration of one test: its own topics, dataset and transactional ids. */
     static Configuration conf(String name, String datasetRoot) {
-        Configuration c = new Configuration();
-        c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
-        c.set(IngestOptions.TEXT_TOPIC, name + ".raw.text");
-        c.set(IngestOptions.IMAGE_TOPIC, name + ".raw.image");
-        c.set(IngestOptions.SENSOR_TOPIC, name + ".raw.sensor");
-        c.set(IngestOptions.DEAD_LETTER_TOPIC, name + ".dead-letter");
-        c.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, name + "-dlq");
-        c.set(IngestOptions.GROUP_ID, name);
+        Configuration c = TestJobs.conf(stack, name, datasetRoot, PARALLELISM);
         c.set(IngestOptions.TEXT_MAX_RECORD_SIZE, MemorySize.parse("64kb"));
-        c.set(IngestOptions.BOUNDED, true);
-        c.set(ShardWriterOptions.DATASET_ROOT, datasetRoot);
-        c.set(ShardWriterOptions.DATASET_NAME, name);
-        c.set(ShardWriterOptions.ROW_GROUP_SIZE, MemorySize.parse("1mb"));
         c.set(ShardWriterOptions.TARGET_SHARD_SIZE, MemorySize.parse("4mb"));
-        c.set(PipelineOptions.JOB_NAME, name);
-        c.set(CoreOptions.DEFAULT_PARALLELISM, PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        stack.kafka().createTopics(PARALLELISM, List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
-                c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC)));
         return c;
     }
 

@@ -8,13 +8,13 @@ import io.shardline.ingest.Ingested;
 import io.shardline.localstack.LocalStack;
 import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.preprocess.FilterReason;
 import io.shardline.preprocess.text.QualityRules;
 import io.shardline.preprocess.text.TextNormalizer;
 import io.shardline.preprocess.text.Tokenizer;
 import io.shardline.shardwriter.Datasets;
-import io.shardline.shardwriter.ShardWriterOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -32,8 +32,6 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -112,29 +110,13 @@ class TextPreprocessingITCase {
      * near dedup and tokenization, dedup state in RocksDB, no restarts unless the test asks for them.
      */
     static Configuration conf(String name) {
-        Configuration c = new Configuration();
-        c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
-        c.set(IngestOptions.TEXT_TOPIC, name + ".raw.text");
-        c.set(IngestOptions.IMAGE_TOPIC, name + ".raw.image");
-        c.set(IngestOptions.SENSOR_TOPIC, name + ".raw.sensor");
-        c.set(IngestOptions.DEAD_LETTER_TOPIC, name + ".dead-letter");
-        c.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, name + "-dlq");
-        c.set(IngestOptions.GROUP_ID, name);
-        c.set(IngestOptions.BOUNDED, true);
-        c.set(ShardWriterOptions.DATASET_ROOT, tmp.resolve("datasets").resolve(name).toUri().toString());
-        c.set(ShardWriterOptions.DATASET_NAME, name);
-        c.set(ShardWriterOptions.ROW_GROUP_SIZE, MemorySize.parse("1mb"));
-        c.set(PipelineOptions.JOB_NAME, name);
-        c.set(CoreOptions.DEFAULT_PARALLELISM, PARALLELISM);
+        Configuration c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(PreprocessOptions.KEEP_FILTERED, true);
         c.set(PreprocessOptions.TEXT_TOKENIZE, true);
         c.set(PreprocessOptions.TEXT_SEQUENCE_LENGTH, SEQUENCE_LENGTH);
         c.set(PreprocessOptions.TEXT_NEAR_DEDUP, PreprocessOptions.NearDedupMode.DROP);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        stack.kafka().createTopics(PARALLELISM, List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
-                c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC)));
         return c;
     }
 

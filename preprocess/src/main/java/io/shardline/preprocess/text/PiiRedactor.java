@@ -115,62 +115,43 @@ public final class PiiRedactor implements Serializable {
     }
 
     private static String replace(Pattern p, String text, Kind kind, int[] counts) {
-        Matcher m = p.matcher(text);
-        if (!m.find()) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder(text.length());
-        int n = 0;
-        do {
-            m.appendReplacement(out, Matcher.quoteReplacement(kind.placeholder));
-            n++;
-        } while (m.find());
-        m.appendTail(out);
-        counts[kind.ordinal()] += n;
-        return out.toString();
+        return replace(p, text, kind, counts, m -> true);
     }
 
-    private static String replaceIpv6(String text, int[] counts) {
-        Matcher m = IPV6_CANDIDATE.matcher(text);
+    /** Replaces each match of {@code p} that {@code accept} confirms by the kind's placeholder. */
+    private static String replace(Pattern p, String text, Kind kind, int[] counts, java.util.function.Predicate<String> accept) {
+        Matcher m = p.matcher(text);
         StringBuilder out = null;
         int last = 0;
         while (m.find()) {
-            if (!isIpv6(m.group())) {
+            if (!accept.test(m.group())) {
                 continue;
             }
             if (out == null) {
                 out = new StringBuilder(text.length());
             }
-            out.append(text, last, m.start()).append(Kind.IPV6.placeholder);
+            out.append(text, last, m.start()).append(kind.placeholder);
             last = m.end();
-            counts[Kind.IPV6.ordinal()]++;
+            counts[kind.ordinal()]++;
         }
         return out == null ? text : out.append(text, last, text.length()).toString();
     }
 
+    private static String replaceIpv6(String text, int[] counts) {
+        return replace(IPV6_CANDIDATE, text, Kind.IPV6, counts, PiiRedactor::isIpv6);
+    }
+
     private static String replacePhones(String text, int[] counts) {
-        Matcher m = PHONE.matcher(text);
-        StringBuilder out = null;
-        int last = 0;
-        while (m.find()) {
+        return replace(PHONE, text, Kind.PHONE, counts, candidate -> {
             int digits = 0;
-            for (int i = m.start(); i < m.end(); i++) {
-                char c = text.charAt(i);
+            for (int i = 0; i < candidate.length(); i++) {
+                char c = candidate.charAt(i);
                 if (c >= '0' && c <= '9') {
                     digits++;
                 }
             }
-            if (digits < 9 || digits > 15) {
-                continue;
-            }
-            if (out == null) {
-                out = new StringBuilder(text.length());
-            }
-            out.append(text, last, m.start()).append(Kind.PHONE.placeholder);
-            last = m.end();
-            counts[Kind.PHONE.ordinal()]++;
-        }
-        return out == null ? text : out.append(text, last, text.length()).toString();
+            return digits >= 9 && digits <= 15;
+        });
     }
 
     /** Whether {@code s} is an IPv6 address in one of RFC 4291's text forms (section 2.2). */

@@ -1,0 +1,42 @@
+package io.shardline.pipeline.testutils;
+
+import io.shardline.ingest.IngestOptions;
+import io.shardline.localstack.LocalStack;
+import io.shardline.pipeline.PipelineOptions;
+import io.shardline.shardwriter.ShardWriterOptions;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestartStrategyOptions;
+
+/** The configuration every integration test's job starts from. */
+public final class TestJobs {
+
+    private TestJobs() {}
+
+    /**
+     * A bounded job of its own: topics, dead-letter topic, consumer group, transactional ids and dataset named
+     * after {@code name} (the topics are created here), small row groups, no restarts.
+     */
+    public static Configuration conf(LocalStack stack, String name, String datasetRoot, int parallelism) {
+        Configuration c = new Configuration();
+        c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+        c.set(IngestOptions.TEXT_TOPIC, name + ".raw.text");
+        c.set(IngestOptions.IMAGE_TOPIC, name + ".raw.image");
+        c.set(IngestOptions.SENSOR_TOPIC, name + ".raw.sensor");
+        c.set(IngestOptions.DEAD_LETTER_TOPIC, name + ".dead-letter");
+        c.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, name + "-dlq");
+        c.set(IngestOptions.GROUP_ID, name);
+        c.set(IngestOptions.BOUNDED, true);
+        c.set(ShardWriterOptions.DATASET_ROOT, datasetRoot);
+        c.set(ShardWriterOptions.DATASET_NAME, name);
+        c.set(ShardWriterOptions.ROW_GROUP_SIZE, MemorySize.parse("1mb"));
+        c.set(PipelineOptions.JOB_NAME, name);
+        c.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        stack.kafka().createTopics(parallelism, List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
+                c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC)));
+        return c;
+    }
+}
