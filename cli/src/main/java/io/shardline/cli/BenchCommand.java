@@ -233,6 +233,7 @@ final class BenchCommand implements Callable<Integer> {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         if (!preprocessing) {
             c.set(PreprocessOptions.TEXT_ENABLED, false);
+            c.set(PreprocessOptions.IMAGE_ENABLED, false);
         } else if (!c.contains(PreprocessOptions.TEXT_TOKENIZE)) {
             c.set(PreprocessOptions.TEXT_TOKENIZE, true);
         }

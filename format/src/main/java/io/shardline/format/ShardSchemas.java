@@ -42,6 +42,12 @@ public final class ShardSchemas {
     public static final String REASON = "reason";
     public static final String PAYLOAD = "payload";
     public static final String NEAR_DUPLICATE_OF = "near_duplicate_of";
+    public static final String IMAGE_FORMAT = "image_format";
+    public static final String WIDTH = "width";
+    public static final String HEIGHT = "height";
+    public static final String ORIGINAL_WIDTH = "original_width";
+    public static final String ORIGINAL_HEIGHT = "original_height";
+    public static final String DHASH = "dhash";
     public static final String SEQUENCE_ID = "sequence_id";
     public static final String ENCODING = "encoding";
     public static final String TOKENS = "tokens";
@@ -60,7 +66,13 @@ public final class ShardSchemas {
     private static final MessageType IMAGE_SCHEMA = provenance(header(Types.buildMessage())
             .required(BINARY).as(stringType()).named(CONTENT_TYPE)
             .optional(BINARY).as(stringType()).named(LABEL)
-            .required(BINARY).named(IMAGE))
+            .required(BINARY).named(IMAGE)
+            .optional(BINARY).as(stringType()).named(IMAGE_FORMAT)
+            .optional(INT32).named(WIDTH)
+            .optional(INT32).named(HEIGHT)
+            .optional(INT32).named(ORIGINAL_WIDTH)
+            .optional(INT32).named(ORIGINAL_HEIGHT)
+            .optional(INT64).named(DHASH))
             .named(schemaName(ShardTable.IMAGE));
 
     private static final MessageType SENSOR_SCHEMA = provenance(header(Types.buildMessage())

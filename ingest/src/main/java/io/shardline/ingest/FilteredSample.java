@@ -12,6 +12,10 @@ import io.shardline.format.Modality;
 public record FilteredSample(String id, String source, long eventTime, Modality modality, String reason, byte[] payload,
         SourceRef ref, long ingestTime) {
 
+    public static FilteredSample of(ImageSample s, String reason) {
+        return new FilteredSample(s.id(), s.source(), s.eventTime(), Modality.IMAGE, reason, s.data(), s.ref(), s.ingestTime());
+    }
+
     public static FilteredSample of(TextSample s, String reason) {
         return new FilteredSample(s.id(), s.source(), s.eventTime(), Modality.TEXT, reason, s.textUtf8(), s.ref(), s.ingestTime());
     }

@@ -16,7 +16,13 @@ public enum FilterReason {
     /** Normalized text equal to that of an earlier record of the stream. */
     EXACT_DUPLICATE("exact-duplicate"),
     /** Estimated Jaccard similarity to an earlier record of the stream at or above the threshold. */
-    NEAR_DUPLICATE("near-duplicate");
+    NEAR_DUPLICATE("near-duplicate"),
+    /** An image whose header declares more pixels than the cap: refused before decoding. */
+    IMAGE_TOO_MANY_PIXELS("image-too-many-pixels"),
+    /** An image that cannot be decoded: cut short, corrupt, or not the format it claims. */
+    IMAGE_UNDECODABLE("image-undecodable"),
+    /** An image whose decoding took longer than the time bound. */
+    IMAGE_DECODE_TIMEOUT("image-decode-timeout");
 
     private final String code;
 

@@ -1,5 +1,6 @@
 package io.shardline.preprocess;
 
+import io.shardline.preprocess.image.ImageTransform;
 import io.shardline.preprocess.text.PiiRedactor;
 import io.shardline.preprocess.text.QualityRules;
 import java.time.Duration;
@@ -25,6 +26,45 @@ public final class PreprocessOptions {
             .withDescription("Also write every record that preprocessing drops to the 'filtered' table"
                     + " (shards/filtered/), with its modality, the reason and its content as ingested, for audit."
                     + " Filtered records are counted by reason either way.");
+
+    public static final ConfigOption<Boolean> IMAGE_ENABLED = ConfigOptions.key("shardline.preprocess.image.enabled")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Preprocess images at all. Off: images go to the shards as they arrived.");
+
+    public static final ConfigOption<Long> IMAGE_MAX_PIXELS = ConfigOptions.key("shardline.preprocess.image.max-pixels")
+            .longType()
+            .defaultValue(64_000_000L)
+            .withDescription("Largest width x height an image may declare in its header; larger ones are refused before"
+                    + " any decoding (image-too-many-pixels), so a hostile header cannot exhaust memory.");
+
+    public static final ConfigOption<Duration> IMAGE_DECODE_TIMEOUT = ConfigOptions.key("shardline.preprocess.image.decode-timeout")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("Longest time one image may take to decode; the decoder is aborted past it"
+                    + " (image-decode-timeout).");
+
+    public static final ConfigOption<Integer> IMAGE_SHORTER_SIDE = ConfigOptions.key("shardline.preprocess.image.shorter-side")
+            .intType()
+            .defaultValue(256)
+            .withDescription("Resize so that the shorter side has this many pixels (downscaling only; smaller images"
+                    + " keep their size); 0 keeps every size.");
+
+    public static final ConfigOption<Boolean> IMAGE_CENTER_CROP = ConfigOptions.key("shardline.preprocess.image.center-crop")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("After resizing, keep the centre square of side shorter-side.");
+
+    public static final ConfigOption<ImageTransform.Output> IMAGE_OUTPUT = ConfigOptions.key("shardline.preprocess.image.output")
+            .enumType(ImageTransform.Output.class)
+            .defaultValue(ImageTransform.Output.JPEG)
+            .withDescription("How processed images are stored: JPEG (re-encoded at jpeg-quality) or RAW_RGB (uint8"
+                    + " pixels, height x width x 3, image_format raw/rgb8).");
+
+    public static final ConfigOption<Integer> IMAGE_JPEG_QUALITY = ConfigOptions.key("shardline.preprocess.image.jpeg-quality")
+            .intType()
+            .defaultValue(90)
+            .withDescription("JPEG quality, 1 to 100, when re-encoding.");
 
     public static final ConfigOption<Boolean> TEXT_ENABLED = ConfigOptions.key("shardline.preprocess.text.enabled")
             .booleanType()
@@ -182,7 +222,8 @@ public final class PreprocessOptions {
 
     public static ConfigOption<?>[] all() {
         return new ConfigOption<?>[] {
-            KEEP_FILTERED, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
+            KEEP_FILTERED, IMAGE_ENABLED, IMAGE_MAX_PIXELS, IMAGE_DECODE_TIMEOUT, IMAGE_SHORTER_SIDE, IMAGE_CENTER_CROP,
+            IMAGE_OUTPUT, IMAGE_JPEG_QUALITY, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
             TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
             TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,
             TEXT_DEDUP_TTL, TEXT_NEAR_DEDUP, TEXT_NEAR_DEDUP_THRESHOLD, TEXT_NEAR_DEDUP_BANDS, TEXT_NEAR_DEDUP_ROWS,

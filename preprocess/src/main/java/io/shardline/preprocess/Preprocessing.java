@@ -6,6 +6,8 @@ import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.PackedSequence;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.TextSample;
+import io.shardline.preprocess.image.ImagePreprocessor;
+import io.shardline.preprocess.image.ImageTransform;
 import io.shardline.preprocess.text.ExactDedup;
 import io.shardline.preprocess.text.MinHasher;
 import io.shardline.preprocess.text.NearDedup;
@@ -43,6 +45,7 @@ public final class Preprocessing {
 
     /** Operator uids. Changing one orphans its state in existing savepoints. */
     public static final String TEXT_PREPROCESS_UID = "shardline-text-preprocess";
+    public static final String IMAGE_PREPROCESS_UID = "shardline-image-preprocess";
     public static final String TEXT_EXACT_DEDUP_UID = "shardline-text-exact-dedup";
     public static final String TEXT_TOKENIZE_UID = "shardline-text-tokenize-pack";
     public static final String TEXT_NEAR_DEDUP_SIGN_UID = "shardline-text-near-dedup-sign";
@@ -124,7 +127,17 @@ public final class Preprocessing {
     }
 
     public static Result<ImageSample> image(DataStream<ImageSample> in, ReadableConfig conf) {
-        return new Result<>(in, List.of());
+        if (!conf.get(PreprocessOptions.IMAGE_ENABLED)) {
+            return new Result<>(in, List.of());
+        }
+        boolean keep = conf.get(PreprocessOptions.KEEP_FILTERED);
+        ImageTransform transform = new ImageTransform(conf.get(PreprocessOptions.IMAGE_MAX_PIXELS),
+                conf.get(PreprocessOptions.IMAGE_DECODE_TIMEOUT), conf.get(PreprocessOptions.IMAGE_SHORTER_SIDE),
+                conf.get(PreprocessOptions.IMAGE_CENTER_CROP), conf.get(PreprocessOptions.IMAGE_OUTPUT),
+                conf.get(PreprocessOptions.IMAGE_JPEG_QUALITY));
+        SingleOutputStreamOperator<ImageSample> op = in.process(new ImagePreprocessor(transform, keep))
+                .name("image-preprocess").uid(IMAGE_PREPROCESS_UID);
+        return new Result<>(op, keep ? List.of(op.getSideOutput(FILTERED)) : List.of());
     }
 
     public static Result<SensorSample> sensor(DataStream<SensorSample> in, ReadableConfig conf) {

@@ -2,6 +2,12 @@ package io.shardline.shardwriter;
 
 import static io.shardline.format.ShardSchemas.CONTENT_TYPE;
 import static io.shardline.format.ShardSchemas.DEVICE_ID;
+import static io.shardline.format.ShardSchemas.DHASH;
+import static io.shardline.format.ShardSchemas.HEIGHT;
+import static io.shardline.format.ShardSchemas.IMAGE_FORMAT;
+import static io.shardline.format.ShardSchemas.ORIGINAL_HEIGHT;
+import static io.shardline.format.ShardSchemas.ORIGINAL_WIDTH;
+import static io.shardline.format.ShardSchemas.WIDTH;
 import static io.shardline.format.ShardSchemas.DOCUMENT_IDS;
 import static io.shardline.format.ShardSchemas.ENCODING;
 import static io.shardline.format.ShardSchemas.EVENT_TIME;
@@ -95,6 +101,18 @@ public final class RowWriters {
             // The sample is immutable and outlives the write call, so Parquet may keep the array without copying.
             rc.addBinary(Binary.fromConstantByteArray(s.data()));
             rc.endField(IMAGE, i++);
+            if (s.imageFormat() != null) {
+                string(rc, IMAGE_FORMAT, i, s.imageFormat());
+            }
+            i++;
+            i = optionalInt(rc, WIDTH, i, s.width());
+            i = optionalInt(rc, HEIGHT, i, s.height());
+            i = optionalInt(rc, ORIGINAL_WIDTH, i, s.originalWidth());
+            i = optionalInt(rc, ORIGINAL_HEIGHT, i, s.originalHeight());
+            if (s.dhash() != null) {
+                int64(rc, DHASH, i, s.dhash());
+            }
+            i++;
             provenance(rc, i, s.ref(), s.ingestTime());
         }
     };
@@ -220,6 +238,16 @@ public final class RowWriters {
             case FILTERED -> FILTERED_ROWS;
             case TEXT_TOKENS -> TOKEN_ROWS;
         };
+    }
+
+    /** Writes an optional int32 field if present; returns the next field index. */
+    private static int optionalInt(RecordConsumer rc, String field, int i, Integer value) {
+        if (value != null) {
+            rc.startField(field, i);
+            rc.addInteger(value);
+            rc.endField(field, i);
+        }
+        return i + 1;
     }
 
     private static int header(RecordConsumer rc, String id, String source, long eventTime) {
