@@ -66,6 +66,27 @@ public final class PreprocessOptions {
             .defaultValue(90)
             .withDescription("JPEG quality, 1 to 100, when re-encoding.");
 
+    public static final ConfigOption<Boolean> IMAGE_NEAR_DEDUP = ConfigOptions.key("shardline.preprocess.image.near-dedup")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Drop an image whose difference hash is within max-distance bits of an earlier image's"
+                    + " (event-time order, as for text near dedup; reason near-duplicate). State: one bucket entry per"
+                    + " band (max-distance + 1 bands) per distinct image, about 110 bytes each.");
+
+    public static final ConfigOption<Integer> IMAGE_NEAR_DEDUP_MAX_DISTANCE = ConfigOptions.key(
+                    "shardline.preprocess.image.near-dedup-max-distance")
+            .intType()
+            .defaultValue(3)
+            .withDescription("Largest Hamming distance between two 64-bit difference hashes of near-duplicate images,"
+                    + " 0 to 31. The hash is split into distance + 1 buckets: 3 gives 16-bit buckets, so a bucket holds"
+                    + " about one in 65,536 images and each image is compared with few others; larger distances"
+                    + " compare many more.");
+
+    public static final ConfigOption<Duration> IMAGE_NEAR_DEDUP_TTL = ConfigOptions.key("shardline.preprocess.image.near-dedup-ttl")
+            .durationType()
+            .defaultValue(Duration.ZERO)
+            .withDescription("How long an image's buckets are remembered, in processing time; 0 keeps them forever.");
+
     public static final ConfigOption<Boolean> TEXT_ENABLED = ConfigOptions.key("shardline.preprocess.text.enabled")
             .booleanType()
             .defaultValue(true)
@@ -223,7 +244,8 @@ public final class PreprocessOptions {
     public static ConfigOption<?>[] all() {
         return new ConfigOption<?>[] {
             KEEP_FILTERED, IMAGE_ENABLED, IMAGE_MAX_PIXELS, IMAGE_DECODE_TIMEOUT, IMAGE_SHORTER_SIDE, IMAGE_CENTER_CROP,
-            IMAGE_OUTPUT, IMAGE_JPEG_QUALITY, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
+            IMAGE_OUTPUT, IMAGE_JPEG_QUALITY, IMAGE_NEAR_DEDUP, IMAGE_NEAR_DEDUP_MAX_DISTANCE, IMAGE_NEAR_DEDUP_TTL,
+            TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
             TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
             TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,
             TEXT_DEDUP_TTL, TEXT_NEAR_DEDUP, TEXT_NEAR_DEDUP_THRESHOLD, TEXT_NEAR_DEDUP_BANDS, TEXT_NEAR_DEDUP_ROWS,

@@ -10,7 +10,8 @@ import io.shardline.preprocess.image.ImagePreprocessor;
 import io.shardline.preprocess.image.ImageTransform;
 import io.shardline.preprocess.text.ExactDedup;
 import io.shardline.preprocess.text.MinHasher;
-import io.shardline.preprocess.text.NearDedup;
+import io.shardline.preprocess.image.ImageSketch;
+import io.shardline.preprocess.text.TextSketch;
 import io.shardline.preprocess.text.PiiRedactor;
 import io.shardline.preprocess.text.QualityRules;
 import io.shardline.preprocess.text.TextPreprocessor;
@@ -36,7 +37,10 @@ import org.apache.flink.util.OutputTag;
  *   text:   normalize -> quality rules -> PII redaction  (one chained operator, {@value #TEXT_PREPROCESS_UID})
  *           -> keyBy(hash of text) -> exact dedup       ({@value #TEXT_EXACT_DEDUP_UID}, keyed state)
  *           -> MinHash signature -> keyBy(LSH bucket) -> bucket representatives -> keyBy(document) -> decide
- *                                                        (near dedup, {@link NearDedup}, keyed state)
+ *                                                        (near dedup, {@link NearDedup}, keyed state; uids
+ *                                                        shardline-text-near-dedup-sign, -buckets, -decide)
+ *   images: header check, decode, orient, resize, encode, dHash ({@value #IMAGE_PREPROCESS_UID})
+ *           -> near dedup by dHash, optional (uids shardline-image-near-dedup-sign, -buckets, -decide)
  *           -> text table, and, when tokenizing:
  *              tokenize + pack                           ({@value #TEXT_TOKENIZE_UID}, operator state) -> text-tokens table
  * </pre>
@@ -48,9 +52,6 @@ public final class Preprocessing {
     public static final String IMAGE_PREPROCESS_UID = "shardline-image-preprocess";
     public static final String TEXT_EXACT_DEDUP_UID = "shardline-text-exact-dedup";
     public static final String TEXT_TOKENIZE_UID = "shardline-text-tokenize-pack";
-    public static final String TEXT_NEAR_DEDUP_SIGN_UID = "shardline-text-near-dedup-sign";
-    public static final String TEXT_NEAR_DEDUP_BUCKETS_UID = "shardline-text-near-dedup-buckets";
-    public static final String TEXT_NEAR_DEDUP_DECIDE_UID = "shardline-text-near-dedup-decide";
 
     /** Side output of every operator that drops records, when {@link PreprocessOptions#KEEP_FILTERED} is on. */
     public static final OutputTag<FilteredSample> FILTERED = new OutputTag<>("filtered") {};
@@ -98,17 +99,10 @@ public final class Preprocessing {
             }
             MinHasher hasher = new MinHasher(conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_BANDS),
                     conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_ROWS), conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_SHINGLE_WORDS));
-            SingleOutputStreamOperator<TextSample> signed = out.process(new NearDedup.Signer(hasher))
-                    .name("text-near-dedup-sign").uid(TEXT_NEAR_DEDUP_SIGN_UID);
-            DataStream<NearDedup.Answer> answers = signed.getSideOutput(NearDedup.PROBES)
-                    .keyBy(NearDedup.BUCKET)
-                    .process(new NearDedup.BandIndex(threshold, conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_TTL),
-                            conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS)))
-                    .name("text-near-dedup-buckets").uid(TEXT_NEAR_DEDUP_BUCKETS_UID);
-            SingleOutputStreamOperator<TextSample> decided = signed.keyBy(NearDedup.DOC_KEY)
-                    .connect(answers.keyBy(NearDedup.ANSWER_KEY))
-                    .process(new NearDedup.Decider(hasher.bands(), nearDedup == PreprocessOptions.NearDedupMode.DROP, keep))
-                    .name("text-near-dedup-decide").uid(TEXT_NEAR_DEDUP_DECIDE_UID);
+            SingleOutputStreamOperator<TextSample> decided = NearDedup.apply(out, new TextSketch(hasher),
+                    TypeInformation.of(TextSample.class), hasher.bands(), threshold,
+                    nearDedup == PreprocessOptions.NearDedupMode.DROP, keep, conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_TTL),
+                    conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS), "text-near-dedup");
             filtered.add(decided.getSideOutput(FILTERED));
             out = decided;
         }
@@ -137,7 +131,17 @@ public final class Preprocessing {
                 conf.get(PreprocessOptions.IMAGE_JPEG_QUALITY));
         SingleOutputStreamOperator<ImageSample> op = in.process(new ImagePreprocessor(transform, keep))
                 .name("image-preprocess").uid(IMAGE_PREPROCESS_UID);
-        return new Result<>(op, keep ? List.of(op.getSideOutput(FILTERED)) : List.of());
+        List<DataStream<FilteredSample>> filtered = new ArrayList<>(List.of(op.getSideOutput(FILTERED)));
+        DataStream<ImageSample> out = op;
+        if (conf.get(PreprocessOptions.IMAGE_NEAR_DEDUP)) {
+            ImageSketch sketch = new ImageSketch(conf.get(PreprocessOptions.IMAGE_NEAR_DEDUP_MAX_DISTANCE));
+            SingleOutputStreamOperator<ImageSample> decided = NearDedup.apply(op, sketch, TypeInformation.of(ImageSample.class),
+                    sketch.bands(), sketch.threshold(), true, keep, conf.get(PreprocessOptions.IMAGE_NEAR_DEDUP_TTL),
+                    conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS), "image-near-dedup");
+            filtered.add(decided.getSideOutput(FILTERED));
+            out = decided;
+        }
+        return new Result<>(out, keep ? filtered : List.of());
     }
 
     public static Result<SensorSample> sensor(DataStream<SensorSample> in, ReadableConfig conf) {

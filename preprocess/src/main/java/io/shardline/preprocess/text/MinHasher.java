@@ -82,6 +82,15 @@ public final class MinHasher implements Serializable {
         return h;
     }
 
+    /** The key of band {@code band} of a compacted signature. */
+    public long bandKey(short[] signature, int band) {
+        long h = mix(0xB5AD4ECEDA1CE2A9L + band);
+        for (int i = band * rows; i < (band + 1) * rows; i++) {
+            h = mix(h ^ (signature[i] & 0xffffL));
+        }
+        return h;
+    }
+
     /** The estimated Jaccard similarity: the fraction of equal signature values. */
     public static double similarity(int[] x, int[] y) {
         int equal = 0;

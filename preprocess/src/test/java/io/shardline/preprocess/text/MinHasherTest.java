@@ -103,12 +103,4 @@ class MinHasherTest {
         String doc = words(0, 50);
         assertThat(new MinHasher(14, 8, 5).signature(doc)).isEqualTo(hasher.signature(doc));
     }
-
-    @Test
-    void documentOrderIsByTimestampThenSourceKey() {
-        assertThat(NearDedup.before(1, 9, 2, 0)).isTrue();
-        assertThat(NearDedup.before(2, 9, 2, 10)).isTrue();
-        assertThat(NearDedup.before(2, 10, 2, 9)).isFalse();
-        assertThat(NearDedup.before(2, 1, 2, 1)).isFalse();
-    }
 }

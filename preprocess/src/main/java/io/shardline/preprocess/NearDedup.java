@@ -1,17 +1,13 @@
-package io.shardline.preprocess.text;
+package io.shardline.preprocess;
 
-import io.shardline.format.Modality;
 import io.shardline.ingest.FilteredSample;
-import io.shardline.ingest.TextSample;
-import io.shardline.preprocess.FilterReason;
-import io.shardline.preprocess.Murmur3;
-import io.shardline.preprocess.PreprocessMetrics;
-import io.shardline.preprocess.Preprocessing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -21,6 +17,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -28,33 +26,79 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Near-duplicate removal over the whole stream with MinHash and LSH bands ({@link MinHasher}), in three
- * keyed steps, all state in Flink keyed state (exactly once across restarts):
+ * Near-duplicate removal over the whole stream, for any sample type with a {@link Sketch}: a short signature
+ * whose bands are LSH buckets (MinHash for text, the difference hash for images). Three keyed steps, all
+ * state in Flink keyed state (exactly once across restarts):
  *
  * <ol>
- *   <li>{@link Signer}: the document's signature; the document goes on, and one {@link Probe} per band goes
- *       to the band's bucket.
- *   <li>{@link BandIndex}, keyed by bucket: each bucket remembers one representative, the earliest document
- *       that fell into it (earliest by Kafka timestamp, ties broken by source position: the same order on every
- *       run).
- *       Probes are handled in that order once the watermark passes them. A probe from a later document is
- *       compared with the representative's signature and answered with the estimated Jaccard similarity.
- *   <li>{@link Decider}, keyed by document: waits for the document and all its answers; if one answer is at
- *       or above the threshold, the document is dropped ({@link FilterReason#NEAR_DUPLICATE}) or, in flag
- *       mode, kept with the id of the earlier document in {@code near_duplicate_of}.
+ *   <li>{@link Signer}: the sample's signature; the sample goes on, and one {@link Probe} per band goes to
+ *       the band's bucket.
+ *   <li>{@link BandIndex}, keyed by bucket: each bucket remembers the samples that fell into it and were not
+ *       near duplicates themselves. Probes are handled in sample order (Kafka timestamp, ties broken by source
+ *       position: the same on every run) once the watermark passes them; a probe is compared with every
+ *       earlier member and answered with the best similarity at or above the threshold.
+ *   <li>{@link Decider}, keyed by sample: waits for the sample and all its answers; if one answer is at or
+ *       above the threshold, the sample is dropped ({@link FilterReason#NEAR_DUPLICATE}) or, in flag mode,
+ *       kept and marked with the id of the earlier sample.
  * </ol>
  *
- * <p>State: a bucket holds one representative (its id, source key, timestamp and its signature's values
- * cut to 16 bits, about {@code 2 * bands * rows + 100} bytes), so at most {@code bands} of them per distinct
- * document; a document
- * waiting for its answers is held only until they arrive, that is until the watermark passes it. A TTL bounds
- * the buckets to the documents of one period. A record later than the watermark's out-of-orderness bound is
- * compared as it comes: if it is earlier than a bucket's representative, both documents are kept (never
- * both dropped).
+ * <p>State: a bucket member is a sample's id, source key, timestamp and signature (about
+ * {@code 2 * signature length + 100} bytes), at most one per band per distinct sample; a sample waiting
+ * for its answers is held only until they arrive, that is until the watermark passes it. A TTL bounds the
+ * buckets to the samples of one period. A record later than the watermark's out-of-orderness bound is
+ * compared as it comes with the members before it: a later member it resembles is not dropped after the fact.
  */
 public final class NearDedup {
 
     private NearDedup() {}
+
+    /** Compares two signatures; serializable, for the bucket operator. */
+    public interface Similarity extends java.io.Serializable {
+        double applyAsDouble(short[] a, short[] b);
+    }
+
+    /** What near dedup needs to know of a sample type. */
+    public interface Sketch<T> extends java.io.Serializable {
+        /** The signature buckets keep and compare. */
+        short[] signature(T sample);
+
+        /** The bucket keys of a signature, one per band. */
+        long[] buckets(short[] signature);
+
+        /** Similarity of two signatures, 0 to 1; at or above the threshold is a near duplicate. */
+        double similarity(short[] a, short[] b);
+
+        io.shardline.ingest.SourceRef ref(T sample);
+
+        String id(T sample);
+
+        io.shardline.format.Modality modality();
+
+        FilteredSample filtered(T sample, String reason);
+
+        /** The sample marked as a near duplicate of {@code earlierId}; unsupported where the table has no column. */
+        T flagged(T sample, String earlierId);
+    }
+
+    /**
+     * Adds the three steps to {@code in}.
+     *
+     * @param drop drop near duplicates, else flag them
+     * @param uidPrefix prefix of the three operators' names and uids
+     */
+    public static <T> SingleOutputStreamOperator<T> apply(DataStream<T> in, Sketch<T> sketch, TypeInformation<T> type, int bands,
+            double threshold, boolean drop, boolean keepFiltered, Duration ttl, Duration maxWait, String uidPrefix) {
+        SingleOutputStreamOperator<T> signed = in.process(new Signer<>(sketch)).returns(type)
+                .name(uidPrefix + "-sign").uid("shardline-" + uidPrefix + "-sign");
+        DataStream<Answer> answers = signed.getSideOutput(PROBES)
+                .keyBy(BUCKET)
+                .process(new BandIndex(sketch::similarity, threshold, ttl, maxWait))
+                .name(uidPrefix + "-buckets").uid("shardline-" + uidPrefix + "-buckets");
+        return signed.keyBy(new DocKey<>(sketch), Types.LONG)
+                .connect(answers.keyBy(ANSWER_KEY))
+                .process(new Decider<>(sketch, type, bands, drop, keepFiltered)).returns(type)
+                .name(uidPrefix + "-decide").uid("shardline-" + uidPrefix + "-decide");
+    }
 
     /**
      * What a document asks a bucket. {@code docKey} identifies the document by its source position (a 64-bit
@@ -70,14 +114,12 @@ public final class NearDedup {
 
     public static final OutputTag<Probe> PROBES = new OutputTag<>("near-dedup-probes") {};
 
-    public static final KeySelector<TextSample, Long> DOC_KEY = new DocKey();
     public static final KeySelector<Probe, Long> BUCKET = new Bucket();
     public static final KeySelector<Answer, Long> ANSWER_KEY = new AnswerKey();
 
-    /** The document's position in the source, hashed: unique per record, the same on every run. */
-    static long docKey(TextSample s) {
-        return Murmur3.hash128((s.ref().topic() + "-" + s.ref().partition() + "@" + s.ref().offset())
-                .getBytes(StandardCharsets.UTF_8))[0];
+    /** A record's position in the source, hashed: unique per record, the same on every run. */
+    static long docKey(io.shardline.ingest.SourceRef ref) {
+        return Murmur3.hash128((ref.topic() + "-" + ref.partition() + "@" + ref.offset()).getBytes(StandardCharsets.UTF_8))[0];
     }
 
     /**
@@ -88,22 +130,21 @@ public final class NearDedup {
         return t1 != t2 ? t1 < t2 : k1 < k2;
     }
 
-    public static final class Signer extends ProcessFunction<TextSample, TextSample> {
+    public static final class Signer<T> extends ProcessFunction<T, T> {
         private static final long serialVersionUID = 1L;
-        private final MinHasher hasher;
+        private final Sketch<T> sketch;
 
-        public Signer(MinHasher hasher) {
-            this.hasher = hasher;
+        public Signer(Sketch<T> sketch) {
+            this.sketch = sketch;
         }
 
         @Override
-        public void processElement(TextSample in, Context ctx, Collector<TextSample> out) {
-            int[] sig = hasher.signature(new String(in.textUtf8(), StandardCharsets.UTF_8));
-            short[] compact = MinHasher.compact(sig);
-            long key = docKey(in);
-            long ts = in.ref().timestamp();
-            for (int b = 0; b < hasher.bands(); b++) {
-                ctx.output(PROBES, new Probe(hasher.bandKey(sig, b), key, ts, in.id(), compact));
+        public void processElement(T in, Context ctx, Collector<T> out) {
+            short[] sig = sketch.signature(in);
+            long key = docKey(sketch.ref(in));
+            long ts = sketch.ref(in).timestamp();
+            for (long bucket : sketch.buckets(sig)) {
+                ctx.output(PROBES, new Probe(bucket, key, ts, sketch.id(in), sig));
             }
             out.collect(in);
         }
@@ -121,10 +162,12 @@ public final class NearDedup {
         private final double threshold;
         private final Duration ttl;
         private final Duration maxWait;
-        private transient ValueState<Representative> representative;
+        private final Similarity similarity;
+        private transient ListState<Representative> members;
         private transient MapState<Long, List<Probe>> waiting;
 
-        public BandIndex(double threshold, Duration ttl, Duration maxWait) {
+        public BandIndex(Similarity similarity, double threshold, Duration ttl, Duration maxWait) {
+            this.similarity = similarity;
             this.threshold = threshold;
             this.ttl = ttl;
             this.maxWait = maxWait;
@@ -132,11 +175,11 @@ public final class NearDedup {
 
         @Override
         public void open(OpenContext context) {
-            ValueStateDescriptor<Representative> d = new ValueStateDescriptor<>("representative", Representative.class);
+            ListStateDescriptor<Representative> d = new ListStateDescriptor<>("members", Representative.class);
             if (ttl.compareTo(Duration.ZERO) > 0) {
                 d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).updateTtlOnCreateAndWrite().neverReturnExpired().build());
             }
-            representative = getRuntimeContext().getState(d);
+            members = getRuntimeContext().getListState(d);
             waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-probes", Types.LONG,
                     Types.LIST(TypeInformation.of(Probe.class))));
         }
@@ -181,35 +224,59 @@ public final class NearDedup {
             }
         }
 
+        /**
+         * Compares the probe with every earlier member of the bucket; the best match at or above the threshold
+         * is the answer. A probe without a match becomes a member (one with a match will be dropped or
+         * flagged as a copy of an earlier sample, which already stands for it).
+         */
         private void handle(Probe p, Collector<Answer> out) throws Exception {
-            Representative r = representative.value();
-            if (r != null && r.docKey() != p.docKey() && before(r.timestamp(), r.docKey(), p.timestamp(), p.docKey())) {
-                double sim = MinHasher.similarity(r.signature(), p.signature());
-                out.collect(new Answer(p.docKey(), sim >= threshold ? r.docId() : null, (float) sim));
+            Representative best = null;
+            double bestSim = 0;
+            boolean member = false;
+            for (Representative r : members.get()) {
+                if (r.docKey() == p.docKey()) {
+                    member = true;
+                    continue;
+                }
+                if (!before(r.timestamp(), r.docKey(), p.timestamp(), p.docKey())) {
+                    continue;
+                }
+                double sim = similarity.applyAsDouble(r.signature(), p.signature());
+                if (sim >= threshold && sim > bestSim) {
+                    best = r;
+                    bestSim = sim;
+                }
+            }
+            if (best != null) {
+                out.collect(new Answer(p.docKey(), best.docId(), (float) bestSim));
                 return;
             }
-            if (r == null || r.docKey() != p.docKey()) {
-                representative.update(new Representative(p.docKey(), p.timestamp(), p.docId(), p.signature()));
+            if (!member) {
+                members.add(new Representative(p.docKey(), p.timestamp(), p.docId(), p.signature()));
             }
             out.collect(new Answer(p.docKey(), null, 0));
         }
     }
 
-    public static final class Decider extends KeyedCoProcessFunction<Long, TextSample, Answer, TextSample> {
+    public static final class Decider<T> extends KeyedCoProcessFunction<Long, T, Answer, T> {
         private static final long serialVersionUID = 1L;
+        private final Sketch<T> sketch;
+        private final TypeInformation<T> type;
         private final int bands;
         private final boolean drop;
         private final boolean keepFiltered;
-        private transient ValueState<TextSample> pending;
+        private transient ValueState<T> pending;
         private transient ValueState<Integer> answers;
         private transient ValueState<Answer> best;
         private transient PreprocessMetrics metrics;
 
         /**
          * @param drop drop near duplicates (else flag them)
-         * @param keepFiltered emit dropped documents to {@link Preprocessing#FILTERED}
+         * @param keepFiltered emit dropped samples to {@link Preprocessing#FILTERED}
          */
-        public Decider(int bands, boolean drop, boolean keepFiltered) {
+        public Decider(Sketch<T> sketch, TypeInformation<T> type, int bands, boolean drop, boolean keepFiltered) {
+            this.sketch = sketch;
+            this.type = type;
             this.bands = bands;
             this.drop = drop;
             this.keepFiltered = keepFiltered;
@@ -217,20 +284,20 @@ public final class NearDedup {
 
         @Override
         public void open(OpenContext context) {
-            pending = getRuntimeContext().getState(new ValueStateDescriptor<>("document", TextSample.class));
+            pending = getRuntimeContext().getState(new ValueStateDescriptor<>("document", type));
             answers = getRuntimeContext().getState(new ValueStateDescriptor<>("answers", Integer.class));
             best = getRuntimeContext().getState(new ValueStateDescriptor<>("best-match", Answer.class));
-            metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), Modality.TEXT);
+            metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), sketch.modality());
         }
 
         @Override
-        public void processElement1(TextSample doc, Context ctx, Collector<TextSample> out) throws Exception {
+        public void processElement1(T doc, Context ctx, Collector<T> out) throws Exception {
             pending.update(doc);
             decideIfComplete(ctx, out);
         }
 
         @Override
-        public void processElement2(Answer a, Context ctx, Collector<TextSample> out) throws Exception {
+        public void processElement2(Answer a, Context ctx, Collector<T> out) throws Exception {
             Integer n = answers.value();
             answers.update(n == null ? 1 : n + 1);
             Answer b = best.value();
@@ -240,8 +307,8 @@ public final class NearDedup {
             decideIfComplete(ctx, out);
         }
 
-        private void decideIfComplete(Context ctx, Collector<TextSample> out) throws Exception {
-            TextSample doc = pending.value();
+        private void decideIfComplete(Context ctx, Collector<T> out) throws Exception {
+            T doc = pending.value();
             Integer n = answers.value();
             if (doc == null || n == null || n < bands) {
                 return;
@@ -255,21 +322,26 @@ public final class NearDedup {
             } else if (drop) {
                 metrics.filtered(FilterReason.NEAR_DUPLICATE);
                 if (keepFiltered) {
-                    ctx.output(Preprocessing.FILTERED, FilteredSample.of(doc, FilterReason.NEAR_DUPLICATE.code()));
+                    ctx.output(Preprocessing.FILTERED, sketch.filtered(doc, FilterReason.NEAR_DUPLICATE.code()));
                 }
             } else {
                 metrics.flagged(FilterReason.NEAR_DUPLICATE);
-                out.collect(doc.flaggedAsNearDuplicateOf(match.matchedDocId()));
+                out.collect(sketch.flagged(doc, match.matchedDocId()));
             }
         }
     }
 
-    private static final class DocKey implements KeySelector<TextSample, Long> {
+    private static final class DocKey<T> implements KeySelector<T, Long> {
         private static final long serialVersionUID = 1L;
+        private final Sketch<T> sketch;
+
+        DocKey(Sketch<T> sketch) {
+            this.sketch = sketch;
+        }
 
         @Override
-        public Long getKey(TextSample s) {
-            return docKey(s);
+        public Long getKey(T s) {
+            return docKey(sketch.ref(s));
         }
     }
 

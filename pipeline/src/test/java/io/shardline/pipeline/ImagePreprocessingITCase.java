@@ -1,0 +1,231 @@
+package io.shardline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.ShardEntry;
+import io.shardline.format.ShardSchemas;
+import io.shardline.format.ShardTable;
+import io.shardline.ingest.EnvelopeDecoder;
+import io.shardline.ingest.IngestOptions;
+import io.shardline.localstack.LocalStack;
+import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.pipeline.testutils.TestJobs;
+import io.shardline.preprocess.PreprocessOptions;
+import io.shardline.shardwriter.Datasets;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Image preprocessing in the running job: good pictures are resized and re-encoded with their sizes and
+ * hashes in the image table; a PNG declaring 100,000 x 100,000 pixels, a truncated JPEG and bytes that are
+ * no image are refused with their reasons; a re-encoded copy of an earlier picture is dropped as a near
+ * duplicate.
+ */
+class ImagePreprocessingITCase {
+
+    static final int PARALLELISM = 2;
+
+    @TempDir
+    static Path tmp;
+
+    static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.builder(tmp.resolve("stack")).partitions(PARALLELISM).slots(PARALLELISM).start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static BufferedImage picture(int w, int h, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        // A gradient in a random direction under the shapes: like a photograph, no two neighbouring regions of
+        // exactly the same brightness, which a difference hash needs to be stable under recompression.
+        g.setPaint(new java.awt.GradientPaint(0, 0, new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)),
+                w, h * r.nextFloat(), new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256))));
+        g.fillRect(0, 0, w, h);
+        for (int i = 0; i < 6; i++) {
+            g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
+            g.fillOval(r.nextInt(w), r.nextInt(h), w / 5 + r.nextInt(w / 3), h / 5 + r.nextInt(h / 3));
+        }
+        g.dispose();
+        return img;
+    }
+
+    static byte[] png(BufferedImage img) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] jpeg(BufferedImage img, float quality) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(quality);
+            writer.write(null, new IIOImage(img, null, null), p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A real 1 x 1 PNG whose header then claims {@code w} x {@code h} pixels, checksum corrected. */
+    static byte[] pngDeclaring(int w, int h) {
+        byte[] png = png(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB));
+        ByteBuffer.wrap(png, 16, 8).putInt(w).putInt(h);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
+        return png;
+    }
+
+    record Img(String id, byte[] bytes, String contentType, int partition) {}
+
+    @Test
+    void imagesAreCheckedDecodedResizedHashedAndDeduplicated() throws Exception {
+        Configuration c = TestJobs.conf(stack, "images", tmp.resolve("datasets").resolve("images").toUri().toString(), PARALLELISM);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+        c.set(PreprocessOptions.KEEP_FILTERED, true);
+        c.set(PreprocessOptions.IMAGE_NEAR_DEDUP, true);
+        c.set(PreprocessOptions.IMAGE_SHORTER_SIDE, 64);
+
+        List<Img> images = new ArrayList<>();
+        Map<String, int[]> expectedSize = new HashMap<>();
+        Map<String, String> expectedReason = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            int w = 160 + 8 * i;
+            int h = 120 + 4 * (i % 7);
+            BufferedImage pic = picture(w, h, 100 + i);
+            boolean asPng = i % 2 == 0;
+            images.add(new Img("pic-" + i, asPng ? png(pic) : jpeg(pic, 0.9f), asPng ? EnvelopeDecoder.PNG : EnvelopeDecoder.JPEG, i % 2));
+            int shorter = Math.min(w, h);
+            expectedSize.put("pic-" + i, new int[] {Math.round(w * 64f / shorter), Math.round(h * 64f / shorter)});
+            if (i % 5 == 0) {
+                // A copy of the same picture re-encoded as JPEG: a near duplicate, sent later.
+                images.add(new Img("pic-" + i + "-recompressed", jpeg(pic, 0.85f), EnvelopeDecoder.JPEG, 1 - i % 2));
+                expectedReason.put("pic-" + i + "-recompressed", "near-duplicate");
+            }
+        }
+        images.add(new Img("bomb", pngDeclaring(100_000, 100_000), EnvelopeDecoder.PNG, 0));
+        expectedReason.put("bomb", "image-too-many-pixels");
+        byte[] whole = jpeg(picture(400, 300, 7), 0.9f);
+        images.add(new Img("truncated", Arrays.copyOf(whole, whole.length / 2), EnvelopeDecoder.JPEG, 1));
+        expectedReason.put("truncated", "image-undecodable");
+        byte[] notAnImage = png(picture(50, 50, 8));
+        Arrays.fill(notAnImage, 33, notAnImage.length, (byte) 7); // the PNG signature and header, then garbage
+        images.add(new Img("garbage", notAnImage, EnvelopeDecoder.PNG, 0));
+        expectedReason.put("garbage", "image-undecodable");
+
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long timestamp = 1_764_000_000_000L;
+            for (Img img : images) {
+                RecordHeaders h = new RecordHeaders();
+                h.add(EnvelopeDecoder.HEADER_ID, img.id().getBytes(StandardCharsets.UTF_8));
+                h.add(EnvelopeDecoder.HEADER_SOURCE, "it".getBytes(StandardCharsets.UTF_8));
+                h.add(EnvelopeDecoder.HEADER_CONTENT_TYPE, img.contentType().getBytes(StandardCharsets.UTF_8));
+                producer.send(new ProducerRecord<>(c.get(IngestOptions.IMAGE_TOPIC), img.partition(), ++timestamp,
+                        img.id().getBytes(StandardCharsets.UTF_8), img.bytes(), h));
+            }
+            producer.flush();
+        }
+
+        Configuration job = PipelineOptions.withDefaults(c);
+        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
+                .get(5, TimeUnit.MINUTES);
+        Datasets.versions(c).publishNext(false);
+        DatasetStore store = Datasets.store(c);
+        DatasetManifest manifest = store.latest().orElseThrow();
+
+        Map<String, String> filtered = new HashMap<>();
+        for (ShardRows.Row row : ShardRows.read(store, manifest)) {
+            if (row.shard().startsWith("shards/filtered/")) {
+                filtered.put(row.id(), row.reason());
+            }
+        }
+        assertThat(filtered).isEqualTo(expectedReason);
+
+        Map<String, Group> kept = new HashMap<>();
+        for (ShardEntry s : manifest.shards()) {
+            if (s.table() != ShardTable.IMAGE) {
+                continue;
+            }
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), store.resolve(s.path()))
+                    .withConf(store.fileSystem().getConf()).build()) {
+                Group g;
+                while ((g = reader.read()) != null) {
+                    kept.put(g.getString(ShardSchemas.ID, 0), g);
+                }
+            }
+        }
+        assertThat(kept.keySet()).isEqualTo(expectedSize.keySet());
+        for (Map.Entry<String, Group> e : kept.entrySet()) {
+            Group g = e.getValue();
+            int[] size = expectedSize.get(e.getKey());
+            assertThat(g.getString(ShardSchemas.IMAGE_FORMAT, 0)).isEqualTo("image/jpeg");
+            assertThat(g.getInteger(ShardSchemas.WIDTH, 0)).as("width of %s", e.getKey()).isEqualTo(size[0]);
+            assertThat(g.getInteger(ShardSchemas.HEIGHT, 0)).as("height of %s", e.getKey()).isEqualTo(size[1]);
+            assertThat(g.getFieldRepetitionCount(ShardSchemas.DHASH)).isEqualTo(1);
+            BufferedImage stored = ImageIO.read(new ByteArrayInputStream(g.getBinary(ShardSchemas.IMAGE, 0).getBytes()));
+            assertThat(stored.getWidth()).isEqualTo(size[0]);
+            assertThat(stored.getHeight()).isEqualTo(size[1]);
+        }
+    }
+}
