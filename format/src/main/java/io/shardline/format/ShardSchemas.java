@@ -4,6 +4,7 @@ import static org.apache.parquet.schema.LogicalTypeAnnotation.stringType;
 import static org.apache.parquet.schema.LogicalTypeAnnotation.timestampType;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
 
@@ -52,6 +53,13 @@ public final class ShardSchemas {
     public static final String ENCODING = "encoding";
     public static final String TOKENS = "tokens";
     public static final String DOCUMENT_IDS = "document_ids";
+    public static final String WINDOW_START = "window_start";
+    public static final String PERIOD_MS = "period_ms";
+    public static final String CHANNELS = "channels";
+    public static final String WINDOW_LENGTH = "window_length";
+    public static final String VALUES = "values";
+    public static final String TIMESTAMPS = "timestamps";
+    public static final String NORMALIZATION = "normalization";
 
     /** Bumped whenever a column changes; part of the schema's name and of each shard's lineage. */
     public static final int REVISION = 2;
@@ -106,6 +114,21 @@ public final class ShardSchemas {
             .requiredList().requiredElement(BINARY).as(stringType()).named(DOCUMENT_IDS)
             .named(schemaName(ShardTable.TEXT_TOKENS));
 
+    /**
+     * Sensor windows: {@code values} is a float32 array of shape {@code [window_length, channels]}, row-major;
+     * {@code timestamps} the grid times of its rows.
+     */
+    private static final MessageType SENSOR_WINDOWS_SCHEMA = Types.buildMessage()
+            .required(BINARY).as(stringType()).named(DEVICE_ID)
+            .required(INT64).as(UTC_MILLIS).named(WINDOW_START)
+            .required(INT64).named(PERIOD_MS)
+            .requiredList().requiredElement(BINARY).as(stringType()).named(CHANNELS)
+            .required(INT32).named(WINDOW_LENGTH)
+            .requiredList().requiredElement(FLOAT).named(VALUES)
+            .requiredList().requiredElement(INT64).as(UTC_MILLIS).named(TIMESTAMPS)
+            .required(BINARY).as(stringType()).named(NORMALIZATION)
+            .named(schemaName(ShardTable.SENSOR_WINDOWS));
+
     private ShardSchemas() {}
 
     /** The schema of a modality's sample table. */
@@ -120,6 +143,7 @@ public final class ShardSchemas {
             case SENSOR -> SENSOR_SCHEMA;
             case FILTERED -> FILTERED_SCHEMA;
             case TEXT_TOKENS -> TEXT_TOKENS_SCHEMA;
+            case SENSOR_WINDOWS -> SENSOR_WINDOWS_SCHEMA;
         };
     }
 

@@ -20,6 +20,8 @@ public enum ShardTable {
      * encoding's end-of-text token. Derived from the text table: its rows are not records.
      */
     TEXT_TOKENS("text-tokens", Modality.TEXT, true),
+    /** Sensor readings resampled and cut into fixed-length windows per device. Derived from the sensor table. */
+    SENSOR_WINDOWS("sensor-windows", Modality.SENSOR, true),
     /**
      * Records that preprocessing filtered out, with the reason: an audit table, written only when asked
      * for. Rows of every modality.

@@ -28,7 +28,12 @@ public enum DeadLetterReason {
     /** An image's bytes do not start with the magic number of its declared content type. */
     CONTENT_TYPE_MISMATCH("content-type-mismatch"),
     /** The record came from a topic that is mapped to no modality. */
-    UNKNOWN_TOPIC("unknown-topic");
+    UNKNOWN_TOPIC("unknown-topic"),
+    /**
+     * A sensor reading whose event time is behind the watermark: its window was already cut. The value is the
+     * reading re-encoded as JSON (the decoded form; the original bytes are not kept past decoding).
+     */
+    LATE("late");
 
     private final String code;
 

@@ -62,6 +62,7 @@ public final class ShardlinePipeline {
         public static final String VERSION_PUBLISHER = "shardline-version-publisher";
         public static final String FILTERED_SHARDS = "shardline-filtered-shards";
         public static final String TEXT_TOKENS_SHARDS = "shardline-text-tokens-shards";
+        public static final String SENSOR_WINDOWS_SHARDS = "shardline-sensor-windows-shards";
 
         public static String shards(Modality m) {
             return "shardline-" + m.id() + "-shards";
@@ -120,6 +121,10 @@ public final class ShardlinePipeline {
         sensor.samples().sinkTo(ShardSinks.fileSink(ShardTable.SENSOR, root, settings))
                 .name("sensor-shards").uid(Uids.shards(Modality.SENSOR));
         filtered.addAll(sensor.filtered());
+        if (sensor.windows() != null) {
+            sensor.windows().sinkTo(ShardSinks.fileSink(ShardTable.SENSOR_WINDOWS, root, settings))
+                    .name("sensor-windows-shards").uid(Uids.SENSOR_WINDOWS_SHARDS);
+        }
         if (!filtered.isEmpty()) {
             DataStream<FilteredSample> all = filtered.get(0);
             for (int i = 1; i < filtered.size(); i++) {
@@ -128,7 +133,11 @@ public final class ShardlinePipeline {
             all.sinkTo(ShardSinks.fileSink(ShardTable.FILTERED, root, settings)).name("filtered-shards").uid(Uids.FILTERED_SHARDS);
         }
 
-        routed.getSideOutput(IngestRouter.DEAD_LETTERS)
+        DataStream<DeadLetter> deadLetters = routed.getSideOutput(IngestRouter.DEAD_LETTERS);
+        for (DataStream<DeadLetter> late : sensor.deadLetters()) {
+            deadLetters = deadLetters.union(late);
+        }
+        deadLetters
                 .sinkTo(deadLetterSink(bootstrap))
                 .name("dead-letters").uid(Uids.DEAD_LETTERS);
 

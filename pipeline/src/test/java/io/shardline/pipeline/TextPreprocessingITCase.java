@@ -9,6 +9,7 @@ import io.shardline.localstack.LocalStack;
 import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
+import io.shardline.pipeline.testutils.Throttle;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.preprocess.FilterReason;
 import io.shardline.preprocess.text.QualityRules;
@@ -391,25 +392,6 @@ class TextPreprocessingITCase {
                 int[] head = java.util.Arrays.copyOf(q.tokens(), tokens.length - 1);
                 assertThat(tokenizer.decode(head)).isEqualTo(expectedText.get(firstId));
             }
-        }
-    }
-
-    /** An identity map that sleeps a millisecond every {@code every} records. */
-    static final class Throttle<T> implements org.apache.flink.api.common.functions.MapFunction<T, T> {
-        private static final long serialVersionUID = 1L;
-        private final int every;
-        private long n;
-
-        Throttle(int every) {
-            this.every = every;
-        }
-
-        @Override
-        public T map(T value) throws InterruptedException {
-            if (++n % every == 0) {
-                Thread.sleep(1);
-            }
-            return value;
         }
     }
 }

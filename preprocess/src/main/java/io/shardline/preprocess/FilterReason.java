@@ -22,7 +22,9 @@ public enum FilterReason {
     /** An image that cannot be decoded: cut short, corrupt, or not the format it claims. */
     IMAGE_UNDECODABLE("image-undecodable"),
     /** An image whose decoding took longer than the time bound. */
-    IMAGE_DECODE_TIMEOUT("image-decode-timeout");
+    IMAGE_DECODE_TIMEOUT("image-decode-timeout"),
+    /** A sensor reading whose channels differ from those of its device's series: kept as a reading, in no window. */
+    SENSOR_CHANNELS_MISMATCH("sensor-channels-mismatch");
 
     private final String code;
 

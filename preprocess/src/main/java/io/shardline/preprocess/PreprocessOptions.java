@@ -1,6 +1,7 @@
 package io.shardline.preprocess;
 
 import io.shardline.preprocess.image.ImageTransform;
+import io.shardline.preprocess.sensor.SensorWindower;
 import io.shardline.preprocess.text.PiiRedactor;
 import io.shardline.preprocess.text.QualityRules;
 import java.time.Duration;
@@ -86,6 +87,51 @@ public final class PreprocessOptions {
             .durationType()
             .defaultValue(Duration.ZERO)
             .withDescription("How long an image's buckets are remembered, in processing time; 0 keeps them forever.");
+
+    public static final ConfigOption<Boolean> SENSOR_WINDOWS = ConfigOptions.key("shardline.preprocess.sensor.windows")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Resample each device's readings onto a fixed rate (linear interpolation, in event time:"
+                    + " the readings' event_time), split on gaps, and cut windows of fixed length and stride into the"
+                    + " 'sensor-windows' table (float32 [window, channels]). Readings behind the watermark"
+                    + " (shardline.ingest.watermark.*) become dead letters with reason 'late'. Off by default: rate and"
+                    + " window belong to the model being trained.");
+
+    public static final ConfigOption<Double> SENSOR_RATE_HZ = ConfigOptions.key("shardline.preprocess.sensor.rate-hz")
+            .doubleType()
+            .defaultValue(10.0)
+            .withDescription("Resampling rate in Hz; the grid period is 1000 / rate milliseconds, rounded.");
+
+    public static final ConfigOption<Duration> SENSOR_MAX_GAP = ConfigOptions.key("shardline.preprocess.sensor.max-gap")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("Readings further apart than this split the series: nothing is interpolated across the gap"
+                    + " and no window spans it.");
+
+    public static final ConfigOption<Integer> SENSOR_WINDOW_LENGTH = ConfigOptions.key("shardline.preprocess.sensor.window-length")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Resampled points per window.");
+
+    public static final ConfigOption<Integer> SENSOR_WINDOW_STRIDE = ConfigOptions.key("shardline.preprocess.sensor.window-stride")
+            .intType()
+            .defaultValue(32)
+            .withDescription("Points between the starts of consecutive windows (less than the length: overlapping).");
+
+    public static final ConfigOption<SensorWindower.Normalization> SENSOR_NORMALIZATION = ConfigOptions.key(
+                    "shardline.preprocess.sensor.normalization")
+            .enumType(SensorWindower.Normalization.class)
+            .defaultValue(SensorWindower.Normalization.RUNNING)
+            .withDescription("Per-channel normalization of window values: RUNNING (mean and standard deviation of the"
+                    + " device's points so far, in state), FIXED (from normalization-fixed), or NONE.");
+
+    public static final ConfigOption<List<String>> SENSOR_NORMALIZATION_FIXED = ConfigOptions.key(
+                    "shardline.preprocess.sensor.normalization-fixed")
+            .stringType()
+            .asList()
+            .noDefaultValue()
+            .withDescription("For FIXED normalization: channel:mean:std entries separated by ';', e.g."
+                    + " temperature:21.5:4.2;humidity:0.5:0.2. Channels not listed are left as they are.");
 
     public static final ConfigOption<Boolean> TEXT_ENABLED = ConfigOptions.key("shardline.preprocess.text.enabled")
             .booleanType()
@@ -245,7 +291,8 @@ public final class PreprocessOptions {
         return new ConfigOption<?>[] {
             KEEP_FILTERED, IMAGE_ENABLED, IMAGE_MAX_PIXELS, IMAGE_DECODE_TIMEOUT, IMAGE_SHORTER_SIDE, IMAGE_CENTER_CROP,
             IMAGE_OUTPUT, IMAGE_JPEG_QUALITY, IMAGE_NEAR_DEDUP, IMAGE_NEAR_DEDUP_MAX_DISTANCE, IMAGE_NEAR_DEDUP_TTL,
-            TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
+            SENSOR_WINDOWS, SENSOR_RATE_HZ, SENSOR_MAX_GAP, SENSOR_WINDOW_LENGTH, SENSOR_WINDOW_STRIDE, SENSOR_NORMALIZATION,
+            SENSOR_NORMALIZATION_FIXED, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
             TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
             TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,
             TEXT_DEDUP_TTL, TEXT_NEAR_DEDUP, TEXT_NEAR_DEDUP_THRESHOLD, TEXT_NEAR_DEDUP_BANDS, TEXT_NEAR_DEDUP_ROWS,
@@ -267,6 +314,24 @@ public final class PreprocessOptions {
             throw new IllegalArgumentException("the shardline.preprocess.text.min-*/max-* options contradict each other"
                     + " (a minimum above its maximum, or a fraction outside [0, 1]): " + e.getMessage(), e);
         }
+    }
+
+    /** The fixed normalization per channel: {mean, standard deviation}. */
+    public static java.util.Map<String, double[]> fixedNormalization(ReadableConfig conf) {
+        java.util.Map<String, double[]> out = new java.util.HashMap<>();
+        for (String entry : conf.getOptional(SENSOR_NORMALIZATION_FIXED).orElse(List.of())) {
+            String[] parts = entry.trim().split(":");
+            try {
+                if (parts.length != 3) {
+                    throw new NumberFormatException("expected channel:mean:std");
+                }
+                out.put(parts[0], new double[] {Double.parseDouble(parts[1]), Double.parseDouble(parts[2])});
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + SENSOR_NORMALIZATION_FIXED.key() + "': cannot read '" + entry
+                        + "' as channel:mean:std", e);
+            }
+        }
+        return out;
     }
 
     public static Set<PiiRedactor.Kind> piiKinds(ReadableConfig conf) {

@@ -1,6 +1,11 @@
 package io.shardline.preprocess;
 
+import io.shardline.ingest.DeadLetter;
 import io.shardline.ingest.FilteredSample;
+import io.shardline.ingest.SensorWindow;
+import io.shardline.preprocess.sensor.SensorWindower;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.PackedSequence;
@@ -41,6 +46,8 @@ import org.apache.flink.util.OutputTag;
  *                                                        shardline-text-near-dedup-sign, -buckets, -decide)
  *   images: header check, decode, orient, resize, encode, dHash ({@value #IMAGE_PREPROCESS_UID})
  *           -> near dedup by dHash, optional (uids shardline-image-near-dedup-sign, -buckets, -decide)
+ *   sensor: event time from the readings -> keyBy(device) -> resample, split, window, normalize
+ *           ({@value #SENSOR_WINDOWS_UID}, keyed state) -> sensor-windows table; late readings -> dead letters
  *           -> text table, and, when tokenizing:
  *              tokenize + pack                           ({@value #TEXT_TOKENIZE_UID}, operator state) -> text-tokens table
  * </pre>
@@ -50,6 +57,8 @@ public final class Preprocessing {
     /** Operator uids. Changing one orphans its state in existing savepoints. */
     public static final String TEXT_PREPROCESS_UID = "shardline-text-preprocess";
     public static final String IMAGE_PREPROCESS_UID = "shardline-image-preprocess";
+    public static final String SENSOR_EVENT_TIME_UID = "shardline-sensor-event-time";
+    public static final String SENSOR_WINDOWS_UID = "shardline-sensor-windows";
     public static final String TEXT_EXACT_DEDUP_UID = "shardline-text-exact-dedup";
     public static final String TEXT_TOKENIZE_UID = "shardline-text-tokenize-pack";
 
@@ -60,9 +69,10 @@ public final class Preprocessing {
      * What a modality's preprocessing gives the shard writer: the samples for the modality's table, and the
      * streams of dropped records (empty unless {@link PreprocessOptions#KEEP_FILTERED} is on).
      */
-    public record Result<T>(DataStream<T> samples, List<DataStream<FilteredSample>> filtered, DataStream<PackedSequence> packed) {
+    public record Result<T>(DataStream<T> samples, List<DataStream<FilteredSample>> filtered, DataStream<PackedSequence> packed,
+            DataStream<SensorWindow> windows, List<DataStream<DeadLetter>> deadLetters) {
         Result(DataStream<T> samples, List<DataStream<FilteredSample>> filtered) {
-            this(samples, filtered, null);
+            this(samples, filtered, null, null, List.of());
         }
     }
 
@@ -117,7 +127,7 @@ public final class Preprocessing {
             packed = out.transform("text-tokenize-pack", TypeInformation.of(PackedSequence.class),
                     new TokenPackOperator(encoding, length)).uid(TEXT_TOKENIZE_UID);
         }
-        return new Result<>(out, keep ? filtered : List.of(), packed);
+        return new Result<>(out, keep ? filtered : List.of(), packed, null, List.of());
     }
 
     public static Result<ImageSample> image(DataStream<ImageSample> in, ReadableConfig conf) {
@@ -145,6 +155,23 @@ public final class Preprocessing {
     }
 
     public static Result<SensorSample> sensor(DataStream<SensorSample> in, ReadableConfig conf) {
-        return new Result<>(in, List.of());
+        if (!conf.get(PreprocessOptions.SENSOR_WINDOWS)) {
+            return new Result<>(in, List.of());
+        }
+        long period = Math.round(1000 / conf.get(PreprocessOptions.SENSOR_RATE_HZ));
+        Duration outOfOrder = conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS);
+        // Event time here is the reading's own event_time, not the Kafka timestamp.
+        DataStream<SensorSample> timed = in.assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<SensorSample>forBoundedOutOfOrderness(outOfOrder)
+                        .withTimestampAssigner((s, kafkaTimestamp) -> s.eventTime())
+                        .withIdleness(conf.get(IngestOptions.WATERMARK_IDLE_TIMEOUT)))
+                .name("sensor-event-time").uid(SENSOR_EVENT_TIME_UID);
+        SingleOutputStreamOperator<SensorSample> op = timed.keyBy(SensorSample::deviceId)
+                .process(new SensorWindower(period, conf.get(PreprocessOptions.SENSOR_MAX_GAP).toMillis(),
+                        conf.get(PreprocessOptions.SENSOR_WINDOW_LENGTH), conf.get(PreprocessOptions.SENSOR_WINDOW_STRIDE),
+                        conf.get(PreprocessOptions.SENSOR_NORMALIZATION), PreprocessOptions.fixedNormalization(conf), outOfOrder))
+                .name("sensor-windows").uid(SENSOR_WINDOWS_UID);
+        return new Result<>(op, List.of(), null, op.getSideOutput(SensorWindower.WINDOWS),
+                List.of(op.getSideOutput(SensorWindower.LATE)));
     }
 }

@@ -1,5 +1,6 @@
 package io.shardline.shardwriter;
 
+import static io.shardline.format.ShardSchemas.CHANNELS;
 import static io.shardline.format.ShardSchemas.CONTENT_TYPE;
 import static io.shardline.format.ShardSchemas.DEVICE_ID;
 import static io.shardline.format.ShardSchemas.DHASH;
@@ -23,16 +24,23 @@ import static io.shardline.format.ShardSchemas.MODALITY;
 import static io.shardline.format.ShardSchemas.NEAR_DUPLICATE_OF;
 import static io.shardline.format.ShardSchemas.PAYLOAD;
 import static io.shardline.format.ShardSchemas.READINGS;
+import static io.shardline.format.ShardSchemas.NORMALIZATION;
+import static io.shardline.format.ShardSchemas.PERIOD_MS;
 import static io.shardline.format.ShardSchemas.REASON;
 import static io.shardline.format.ShardSchemas.SEQUENCE_ID;
 import static io.shardline.format.ShardSchemas.SOURCE;
 import static io.shardline.format.ShardSchemas.TEXT;
+import static io.shardline.format.ShardSchemas.TIMESTAMPS;
 import static io.shardline.format.ShardSchemas.TOKENS;
+import static io.shardline.format.ShardSchemas.VALUES;
+import static io.shardline.format.ShardSchemas.WINDOW_LENGTH;
+import static io.shardline.format.ShardSchemas.WINDOW_START;
 
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.PackedSequence;
+import io.shardline.ingest.SensorWindow;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.SourceRef;
 import io.shardline.ingest.TextSample;
@@ -229,6 +237,72 @@ public final class RowWriters {
         }
     };
 
+    public static final ShardRowWriter<SensorWindow> SENSOR_WINDOW_ROWS = new ShardRowWriter<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ShardTable table() {
+            return ShardTable.SENSOR_WINDOWS;
+        }
+
+        @Override
+        public SourceRef ref(SensorWindow w) {
+            return w.ref();
+        }
+
+        @Override
+        public void forEachRef(SensorWindow w, java.util.function.Consumer<SourceRef> sink) {
+            // Windows overlap and share readings: the sensor table accounts for the records.
+        }
+
+        @Override
+        public void write(RecordConsumer rc, SensorWindow w) {
+            string(rc, DEVICE_ID, 0, w.deviceId());
+            int64(rc, WINDOW_START, 1, w.timestamps()[0]);
+            int64(rc, PERIOD_MS, 2, w.periodMs());
+            startList(rc, CHANNELS, 3);
+            for (String c : w.channels()) {
+                rc.startGroup();
+                string(rc, "element", 0, c);
+                rc.endGroup();
+            }
+            endList(rc, CHANNELS, 3);
+            rc.startField(WINDOW_LENGTH, 4);
+            rc.addInteger(w.timestamps().length);
+            rc.endField(WINDOW_LENGTH, 4);
+            startList(rc, VALUES, 5);
+            for (float v : w.values()) {
+                rc.startGroup();
+                rc.startField("element", 0);
+                rc.addFloat(v);
+                rc.endField("element", 0);
+                rc.endGroup();
+            }
+            endList(rc, VALUES, 5);
+            startList(rc, TIMESTAMPS, 6);
+            for (long t : w.timestamps()) {
+                rc.startGroup();
+                int64(rc, "element", 0, t);
+                rc.endGroup();
+            }
+            endList(rc, TIMESTAMPS, 6);
+            string(rc, NORMALIZATION, 7, w.normalization());
+        }
+    };
+
+    /** Opens a non-empty three-level LIST field; elements follow as groups with one field, "element". */
+    private static void startList(RecordConsumer rc, String field, int index) {
+        rc.startField(field, index);
+        rc.startGroup();
+        rc.startField("list", 0);
+    }
+
+    private static void endList(RecordConsumer rc, String field, int index) {
+        rc.endField("list", 0);
+        rc.endGroup();
+        rc.endField(field, index);
+    }
+
     @SuppressWarnings("unchecked")
     public static <T> ShardRowWriter<T> forTable(ShardTable t) {
         return (ShardRowWriter<T>) switch (t) {
@@ -237,6 +311,7 @@ public final class RowWriters {
             case SENSOR -> SENSOR_ROWS;
             case FILTERED -> FILTERED_ROWS;
             case TEXT_TOKENS -> TOKEN_ROWS;
+            case SENSOR_WINDOWS -> SENSOR_WINDOW_ROWS;
         };
     }
 

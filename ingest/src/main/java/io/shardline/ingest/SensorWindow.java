@@ -1,0 +1,12 @@
+package io.shardline.ingest;
+
+/**
+ * One row of the sensor windows table: a device's readings resampled onto a fixed grid, as a float32 array of
+ * shape {@code [timestamps.length, channels.length]}, row-major.
+ *
+ * @param periodMs the grid's period
+ * @param normalization how the values were normalized: {@code none}, {@code running} or {@code fixed}
+ * @param ref the reading that completed the window
+ */
+public record SensorWindow(String deviceId, String[] channels, long periodMs, long[] timestamps, float[] values, String normalization,
+        SourceRef ref) {}

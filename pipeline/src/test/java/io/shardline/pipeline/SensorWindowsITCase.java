@@ -1,0 +1,200 @@
+package io.shardline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.ShardEntry;
+import io.shardline.format.ShardSchemas;
+import io.shardline.format.ShardTable;
+import io.shardline.ingest.DeadLetterReader;
+import io.shardline.ingest.IngestOptions;
+import io.shardline.ingest.Ingested;
+import io.shardline.localstack.LocalStack;
+import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.pipeline.testutils.TestJobs;
+import io.shardline.pipeline.testutils.Throttle;
+import io.shardline.preprocess.PreprocessOptions;
+import io.shardline.preprocess.sensor.SensorWindower;
+import io.shardline.shardwriter.Datasets;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sensor windows in the running job: readings out of order within the watermark's bound are put in order,
+ * readings off the grid are interpolated (linear values, so the expected values are exact), a gap splits a
+ * series, and a reading far behind the watermark is a dead letter with reason {@code late}.
+ */
+class SensorWindowsITCase {
+
+    static final int PARALLELISM = 2;
+    static final long T0 = 1_764_000_000_000L;
+    static final int LENGTH = 8;
+    static final int STRIDE = 4;
+
+    @TempDir
+    static Path tmp;
+
+    static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.builder(tmp.resolve("stack")).partitions(PARALLELISM).slots(PARALLELISM).start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    record Reading(String id, String device, long time, int partition) {
+        String json() {
+            double seconds = (time - T0) / 1000.0;
+            return "{\"id\":\"" + id + "\",\"source\":\"it\",\"event_time\":" + time + ",\"device_id\":\"" + device
+                    + "\",\"readings\":{\"temperature\":" + seconds + ",\"humidity\":" + (2 * seconds) + "}}";
+        }
+    }
+
+    /** Windows a segment of {@code points} grid points gives. */
+    static int windows(int points) {
+        return points < LENGTH ? 0 : (points - LENGTH) / STRIDE + 1;
+    }
+
+    @Test
+    void readingsAreResampledWindowedAndLateOnesDeadLettered() throws Exception {
+        Configuration c = TestJobs.conf(stack, "sensors", tmp.resolve("datasets").resolve("sensors").toUri().toString(), PARALLELISM);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+        c.set(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(2));
+        c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(20));
+        c.set(PreprocessOptions.SENSOR_WINDOWS, true);
+        c.set(PreprocessOptions.SENSOR_RATE_HZ, 10.0);
+        c.set(PreprocessOptions.SENSOR_MAX_GAP, Duration.ofSeconds(1));
+        c.set(PreprocessOptions.SENSOR_WINDOW_LENGTH, LENGTH);
+        c.set(PreprocessOptions.SENSOR_WINDOW_STRIDE, STRIDE);
+        c.set(PreprocessOptions.SENSOR_NORMALIZATION, SensorWindower.Normalization.NONE);
+
+        List<Reading> readings = new ArrayList<>();
+        // press-1: on the grid, every 100 ms for 20 s, each pair sent swapped (100 ms out of order).
+        for (int i = 0; i < 200; i += 2) {
+            readings.add(new Reading("p1-" + (i + 1), "press-1", T0 + (i + 1) * 100L, 0));
+            readings.add(new Reading("p1-" + i, "press-1", T0 + i * 100L, 0));
+        }
+        // press-2: off the grid, every 250 ms, with a 3 s gap in the middle.
+        for (int i = 0; i < 30; i++) {
+            readings.add(new Reading("p2-a" + i, "press-2", T0 + 30 + i * 250L, 1));
+        }
+        long second = T0 + 30 + 29 * 250L + 3000;
+        for (int i = 0; i < 30; i++) {
+            readings.add(new Reading("p2-b" + i, "press-2", second + i * 250L, 1));
+        }
+        // Time passes on partition 0 (another device), then a reading 19 s behind: late.
+        for (int i = 0; i < 400; i++) {
+            readings.add(new Reading("filler-" + i, "filler", T0 + 20_000 + i * 100L, 0));
+        }
+        readings.add(new Reading("p1-late", "press-1", T0 + 1_050, 0));
+
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Reading r : readings) {
+                producer.send(new ProducerRecord<>(c.get(IngestOptions.SENSOR_TOPIC), r.partition(), r.time(),
+                        r.id().getBytes(StandardCharsets.UTF_8), r.json().getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+
+        Configuration job = io.shardline.pipeline.PipelineOptions.withDefaults(c);
+        // Throttled so that watermarks advance while records flow, as they do in a live stream.
+        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(s -> s
+                        .map(new Throttle<Ingested>(2)).returns(TypeInformation.of(Ingested.class))
+                        .name("throttle")), job)
+                .getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        Datasets.versions(c).publishNext(false);
+        DatasetStore store = Datasets.store(c);
+        DatasetManifest manifest = store.latest().orElseThrow();
+
+        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka(), c.get(IngestOptions.DEAD_LETTER_TOPIC),
+                Duration.ofSeconds(60));
+        assertThat(letters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo("late");
+            assertThat(new String(l.key(), StandardCharsets.UTF_8)).isEqualTo("p1-late");
+            assertThat(new String(l.value(), StandardCharsets.UTF_8)).contains("\"device_id\":\"press-1\"", "\"temperature\":1.05");
+        });
+        assertThat(ShardRows.read(store, manifest)).hasSize(readings.size() - 1);
+
+        Map<String, List<Group>> byDevice = new HashMap<>();
+        for (ShardEntry s : manifest.shards()) {
+            if (s.table() != ShardTable.SENSOR_WINDOWS) {
+                continue;
+            }
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), store.resolve(s.path()))
+                    .withConf(store.fileSystem().getConf()).build()) {
+                Group g;
+                while ((g = reader.read()) != null) {
+                    byDevice.computeIfAbsent(g.getString(ShardSchemas.DEVICE_ID, 0), k -> new ArrayList<>()).add(g);
+                }
+            }
+        }
+        assertThat(byDevice.get("press-1")).hasSize(windows(200));
+        // press-2's two segments: grid points from the first reading (rounded up to the grid) to the last.
+        int firstSegment = (int) ((T0 + 30 + 29 * 250L - (T0 + 100)) / 100 + 1);
+        long secondStart = (second + 99) / 100 * 100;
+        int secondSegment = (int) ((second + 29 * 250L - secondStart) / 100 + 1);
+        assertThat(byDevice.get("press-2")).hasSize(windows(firstSegment) + windows(secondSegment));
+
+        for (String device : List.of("press-1", "press-2")) {
+            for (Group w : byDevice.get(device)) {
+                assertThat(w.getInteger(ShardSchemas.WINDOW_LENGTH, 0)).isEqualTo(LENGTH);
+                assertThat(w.getString(ShardSchemas.NORMALIZATION, 0)).isEqualTo("none");
+                Group channels = w.getGroup(ShardSchemas.CHANNELS, 0);
+                assertThat(channels.getGroup("list", 0).getString("element", 0)).isEqualTo("humidity");
+                assertThat(channels.getGroup("list", 1).getString("element", 0)).isEqualTo("temperature");
+                Group times = w.getGroup(ShardSchemas.TIMESTAMPS, 0);
+                Group values = w.getGroup(ShardSchemas.VALUES, 0);
+                assertThat(values.getFieldRepetitionCount("list")).isEqualTo(LENGTH * 2);
+                for (int i = 0; i < LENGTH; i++) {
+                    long t = times.getGroup("list", i).getLong("element", 0);
+                    assertThat(t % 100).as("on the 100 ms grid").isZero();
+                    if (i > 0) {
+                        assertThat(t - times.getGroup("list", i - 1).getLong("element", 0)).as("no window spans a gap").isEqualTo(100);
+                    }
+                    double seconds = (t - T0) / 1000.0;
+                    assertThat(values.getGroup("list", 2 * i).getFloat("element", 0)).isCloseTo((float) (2 * seconds),
+                            org.assertj.core.data.Offset.offset(1e-3f));
+                    assertThat(values.getGroup("list", 2 * i + 1).getFloat("element", 0)).isCloseTo((float) seconds,
+                            org.assertj.core.data.Offset.offset(1e-3f));
+                }
+            }
+        }
+    }
+
+    static Properties kafka() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", stack.kafka().bootstrapServers());
+        return p;
+    }
+}
