@@ -132,6 +132,9 @@ final class DemoCommand implements Callable<Integer> {
             if (!conf.contains(PreprocessOptions.TEXT_TOKENIZE)) {
                 conf.set(PreprocessOptions.TEXT_TOKENIZE, true);
             }
+            if (!conf.contains(PreprocessOptions.SENSOR_WINDOWS)) {
+                conf.set(PreprocessOptions.SENSOR_WINDOWS, true);
+            }
             if (!conf.contains(PreprocessOptions.TEXT_NEAR_DEDUP)) {
                 conf.set(PreprocessOptions.TEXT_NEAR_DEDUP, PreprocessOptions.NearDedupMode.DROP);
             }
@@ -221,9 +224,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Filtered by reason (the 'filtered' table)");
         filtered.forEach((r, n) -> out.printf("  %-24s %,8d%n", r, n));
-        if (m.rows(ShardTable.TEXT_TOKENS) > 0) {
+        if (m.rows(ShardTable.TEXT_TOKENS) > 0 || m.rows(ShardTable.SENSOR_WINDOWS) > 0) {
             out.println();
-            out.printf("Token table: %,d packed sequences (text-tokens)%n", m.rows(ShardTable.TEXT_TOKENS));
+            out.printf("Derived tables: %,d packed token sequences (text-tokens), %,d sensor windows (sensor-windows)%n",
+                    m.rows(ShardTable.TEXT_TOKENS), m.rows(ShardTable.SENSOR_WINDOWS));
         }
         out.println();
         out.printf("Dataset '%s' version %d (of %d published while the job ran and after): %d shards, %,d rows in all tables, %.1f MB%n",

@@ -155,7 +155,8 @@ public final class NearDedup {
      * handled in document order, so the representative is the earliest document whatever the order in
      * which probes arrive; a probe already behind the watermark is handled at once. A probe also waits at
      * most {@code maxWait} of processing time, so that the last documents of a stream that goes quiet (the
-     * watermark then stops) are not held back.
+     * watermark then stops) are not held back; under long backpressure that shortcut can handle a probe before
+     * an earlier one from a slower partition, and both documents are then kept.
      */
     public static final class BandIndex extends KeyedProcessFunction<Long, Probe, Answer> {
         private static final long serialVersionUID = 1L;

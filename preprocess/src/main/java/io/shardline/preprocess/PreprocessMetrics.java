@@ -15,6 +15,8 @@ import org.apache.flink.metrics.MetricGroup;
  *   <li>{@value #FILTERED}: valid records dropped by a rule, labelled {@code reason} ({@link FilterReason})
  *   <li>{@value #PII_REDACTIONS}: placeholders put into text, labelled {@code kind}
  *   <li>{@value #FLAGGED}: records a rule marked but kept (near duplicates in flag mode), labelled {@code reason}
+ *   <li>{@value #DEAD_LETTERS}: records preprocessing sent to the dead-letter topic (late sensor readings),
+ *       labelled {@code reason}, as the ingest stage counts its own
  * </ul>
  *
  * Like all shardline counters they count work done: records replayed after a restart count again.
@@ -28,11 +30,13 @@ public final class PreprocessMetrics {
     public static final String FILTERED = "filtered";
     public static final String PII_REDACTIONS = "pii_redactions";
     public static final String FLAGGED = "flagged";
+    public static final String DEAD_LETTERS = "dead_letters";
 
     private final MetricGroup modality;
     private final Map<FilterReason, Counter> filtered = new EnumMap<>(FilterReason.class);
     private final Map<String, Counter> redactions = new java.util.HashMap<>();
     private final Map<FilterReason, Counter> flagged = new EnumMap<>(FilterReason.class);
+    private final Map<String, Counter> deadLetters = new java.util.HashMap<>();
 
     public PreprocessMetrics(MetricGroup operatorGroup, Modality m) {
         this.modality = operatorGroup.addGroup(GROUP).addGroup(MODALITY_LABEL, m.id());
@@ -44,6 +48,10 @@ public final class PreprocessMetrics {
 
     public void flagged(FilterReason reason) {
         flagged.computeIfAbsent(reason, r -> modality.addGroup(REASON_LABEL, r.code()).counter(FLAGGED)).inc();
+    }
+
+    public void deadLetter(String reason) {
+        deadLetters.computeIfAbsent(reason, r -> modality.addGroup(REASON_LABEL, r).counter(DEAD_LETTERS)).inc();
     }
 
     public void redacted(String kind, long n) {

@@ -169,7 +169,7 @@ public final class Preprocessing {
         SingleOutputStreamOperator<SensorSample> op = timed.keyBy(SensorSample::deviceId)
                 .process(new SensorWindower(period, conf.get(PreprocessOptions.SENSOR_MAX_GAP).toMillis(),
                         conf.get(PreprocessOptions.SENSOR_WINDOW_LENGTH), conf.get(PreprocessOptions.SENSOR_WINDOW_STRIDE),
-                        conf.get(PreprocessOptions.SENSOR_NORMALIZATION), PreprocessOptions.fixedNormalization(conf), outOfOrder))
+                        conf.get(PreprocessOptions.SENSOR_NORMALIZATION), PreprocessOptions.fixedNormalization(conf)))
                 .name("sensor-windows").uid(SENSOR_WINDOWS_UID);
         return new Result<>(op, List.of(), null, op.getSideOutput(SensorWindower.WINDOWS),
                 List.of(op.getSideOutput(SensorWindower.LATE)));

@@ -8,7 +8,6 @@ import io.shardline.ingest.SensorWindow;
 import io.shardline.preprocess.FilterReason;
 import io.shardline.preprocess.PreprocessMetrics;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,8 +28,9 @@ import org.apache.flink.util.OutputTag;
  * watermark passes them, then go, in time order, into the device's {@link DeviceSeries}, which resamples,
  * splits on gaps and cuts windows; the windows go to {@link #WINDOWS}, normalized, and the readings on to the
  * sensor table. A reading behind the watermark when it arrives, or earlier than a reading already placed, is
- * a dead letter with reason {@code late}. Readings also wait at most {@code maxWait} of processing time, so a
- * device that goes quiet is not held back forever.
+ * a dead letter with reason {@code late}. There is no processing-time shortcut: under backpressure it would
+ * place readings before earlier ones from a slower partition arrive. The last readings of a stream that goes
+ * quiet wait for the next ones, which a window needs anyway.
  */
 public final class SensorWindower extends KeyedProcessFunction<String, SensorSample, SensorSample> {
 
@@ -49,7 +48,6 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
     private final int stride;
     private final Normalization normalization;
     private final Map<String, double[]> fixed;
-    private final Duration maxWait;
 
     private transient ValueState<DeviceSeries> series;
     private transient MapState<Long, List<SensorSample>> waiting;
@@ -57,7 +55,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
 
     /** @param fixed per channel {mean, standard deviation}, for {@link Normalization#FIXED} */
     public SensorWindower(long periodMs, long maxGapMs, int windowLength, int stride, Normalization normalization,
-            Map<String, double[]> fixed, Duration maxWait) {
+            Map<String, double[]> fixed) {
         if (periodMs < 1 || windowLength < 1 || stride < 1 || maxGapMs < periodMs) {
             throw new IllegalArgumentException("invalid sensor windowing: period " + periodMs + " ms, gap " + maxGapMs
                     + " ms, window " + windowLength + ", stride " + stride);
@@ -68,7 +66,6 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
         this.stride = stride;
         this.normalization = normalization;
         this.fixed = Map.copyOf(fixed);
-        this.maxWait = maxWait;
     }
 
     @Override
@@ -84,6 +81,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
         long watermark = ctx.timerService().currentWatermark();
         if (s.eventTime() <= watermark) {
             ctx.output(LATE, late(s, "event time " + s.eventTime() + " is behind the watermark " + watermark));
+            metrics.deadLetter(DeadLetterReason.LATE.code());
             return;
         }
         List<SensorSample> at = waiting.get(s.eventTime());
@@ -93,24 +91,15 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
         }
         at.add(s);
         waiting.put(s.eventTime(), at);
-        ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + maxWait.toMillis());
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<SensorSample> out) throws Exception {
-        List<SensorSample> due = new ArrayList<>();
-        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            List<SensorSample> at = waiting.get(time);
-            if (at != null) {
-                due.addAll(at);
-                waiting.remove(time);
-            }
-        } else {
-            for (List<SensorSample> at : waiting.values()) {
-                due.addAll(at);
-            }
-            waiting.clear();
+        List<SensorSample> due = waiting.get(time);
+        if (due == null) {
+            return;
         }
+        waiting.remove(time);
         due.sort(Comparator.comparingLong(SensorSample::eventTime).thenComparingLong(x -> x.ref().offset()));
         DeviceSeries d = series.value();
         if (d == null) {
@@ -120,6 +109,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
             if (s.eventTime() < d.lastTime) {
                 ctx.output(LATE, late(s, "event time " + s.eventTime() + " is before the device's last placed reading "
                         + d.lastTime));
+                metrics.deadLetter(DeadLetterReason.LATE.code());
                 continue;
             }
             DeviceSeries current = d;
