@@ -234,6 +234,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!preprocessing) {
             c.set(PreprocessOptions.TEXT_ENABLED, false);
             c.set(PreprocessOptions.IMAGE_ENABLED, false);
+            c.set(PreprocessOptions.SENSOR_WINDOWS, false);
         } else if (!c.contains(PreprocessOptions.TEXT_TOKENIZE)) {
             c.set(PreprocessOptions.TEXT_TOKENIZE, true);
         }
