@@ -9,7 +9,7 @@ import io.shardline.format.ShardSchemas;
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.EnvelopeDecoder;
 import io.shardline.ingest.IngestOptions;
-import io.shardline.localstack.LocalStack;
+import io.shardline.pipeline.testutils.EmbeddedStackTest;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.preprocess.PreprocessOptions;
@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,10 +48,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Image preprocessing in the running job: good pictures are resized and re-encoded with their sizes and
@@ -60,26 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * no image are refused with their reasons; a re-encoded copy of an earlier picture is dropped as a near
  * duplicate.
  */
-class ImagePreprocessingITCase {
-
-    static final int PARALLELISM = 2;
-
-    @TempDir
-    static Path tmp;
-
-    static LocalStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = LocalStack.builder(tmp.resolve("stack")).partitions(PARALLELISM).slots(PARALLELISM).start();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+class ImagePreprocessingITCase extends EmbeddedStackTest {
 
     static BufferedImage picture(int w, int h, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -10,7 +10,7 @@ import io.shardline.format.ShardTable;
 import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
-import io.shardline.localstack.LocalStack;
+import io.shardline.pipeline.testutils.EmbeddedStackTest;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.pipeline.testutils.Throttle;
@@ -18,7 +18,6 @@ import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.preprocess.sensor.SensorWindower;
 import io.shardline.shardwriter.Datasets;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,39 +36,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sensor windows in the running job: readings out of order within the watermark's bound are put in order,
  * readings off the grid are interpolated (linear values, so the expected values are exact), a gap splits a
  * series, and a reading far behind the watermark is a dead letter with reason {@code late}.
  */
-class SensorWindowsITCase {
+class SensorWindowsITCase extends EmbeddedStackTest {
 
-    static final int PARALLELISM = 2;
     static final long T0 = 1_764_000_000_000L;
     static final int LENGTH = 8;
     static final int STRIDE = 4;
-
-    @TempDir
-    static Path tmp;
-
-    static LocalStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = LocalStack.builder(tmp.resolve("stack")).partitions(PARALLELISM).slots(PARALLELISM).start();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     record Reading(String id, String device, long time, int partition) {
         String json() {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shardline.format.DatasetManifest;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
-import io.shardline.localstack.LocalStack;
 import io.shardline.pipeline.testutils.FailingMapper;
+import io.shardline.pipeline.testutils.EmbeddedStackTest;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.pipeline.testutils.Throttle;
@@ -17,7 +17,6 @@ import io.shardline.preprocess.text.TextNormalizer;
 import io.shardline.preprocess.text.Tokenizer;
 import io.shardline.shardwriter.Datasets;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.text.Normalizer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,10 +39,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Text preprocessing in the running job: normalization, quality rules, PII redaction, exact and near dedup
@@ -55,28 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  * which copy survives is known. Copies are spread over the whole stream, so many arrive after the injected
  * failures, when the dedup state has been restored from a checkpoint.
  */
-class TextPreprocessingITCase {
+class TextPreprocessingITCase extends EmbeddedStackTest {
 
-    static final int PARALLELISM = 2;
     static final int ORIGINALS = 6_000;
     static final int SEQUENCE_LENGTH = 64;
-
-    @TempDir
-    static Path tmp;
-
-    static LocalStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = LocalStack.builder(tmp.resolve("stack")).partitions(PARALLELISM).slots(PARALLELISM).start();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     static final String[] WORDS = (
             "river mountain village people morning evening window garden kitchen teacher student market winter summer"
