@@ -51,8 +51,8 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * Image preprocessing in the running job: good pictures are resized and re-encoded with their sizes and
- * hashes in the image table; a PNG declaring 100,000 x 100,000 pixels, a truncated JPEG and bytes that are
+ * Image preprocessing in the running job: good pictures, generated and real (two public-domain photographs),
+ * are resized and re-encoded with their sizes and hashes in the image table; a PNG declaring 100,000 x 100,000 pixels, a truncated JPEG and bytes that are
  * no image are refused with their reasons; a re-encoded copy of an earlier picture is dropped as a near
  * duplicate.
  */
@@ -138,6 +138,17 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
                 images.add(new Img("pic-" + i + "-recompressed", jpeg(pic, 0.85f), EnvelopeDecoder.JPEG, 1 - i % 2));
                 expectedReason.put("pic-" + i + "-recompressed", "near-duplicate");
             }
+        }
+        // Real photographs (see real-data/images/PROVENANCE.md): a PNG and a JPEG with an EXIF segment.
+        for (String file : List.of("chelsea.png", "hubble_deep_field.jpg")) {
+            byte[] bytes;
+            try (var in = ImagePreprocessingITCase.class.getResourceAsStream("/real-data/images/" + file)) {
+                bytes = in.readAllBytes();
+            }
+            BufferedImage original = ImageIO.read(new ByteArrayInputStream(bytes));
+            int shorter = Math.min(original.getWidth(), original.getHeight());
+            images.add(new Img(file, bytes, file.endsWith(".png") ? EnvelopeDecoder.PNG : EnvelopeDecoder.JPEG, 0));
+            expectedSize.put(file, new int[] {Math.round(original.getWidth() * 64f / shorter), Math.round(original.getHeight() * 64f / shorter)});
         }
         images.add(new Img("bomb", pngDeclaring(100_000, 100_000), EnvelopeDecoder.PNG, 0));
         expectedReason.put("bomb", "image-too-many-pixels");

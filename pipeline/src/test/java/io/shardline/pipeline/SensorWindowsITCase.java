@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Sensor windows in the running job: readings out of order within the watermark's bound are put in order,
  * readings off the grid are interpolated (linear values, so the expected values are exact), a gap splits a
- * series, and a reading far behind the watermark is a dead letter with reason {@code late}.
+ * series, and a reading far behind the watermark is a dead letter with reason {@code late}; and a real weekly
+ * series.
  */
 class SensorWindowsITCase extends EmbeddedStackTest {
 
@@ -168,6 +169,87 @@ class SensorWindowsITCase extends EmbeddedStackTest {
                 }
             }
         }
+    }
+
+    /**
+     * A real series (weekly CO2 at Mauna Loa, 1970-2001 of the 1958-2001 file: Kafka timestamps cannot be before
+     * 1970; public domain, real-data/sensor/PROVENANCE.md)
+     * resampled onto a weekly grid and cut into yearly windows: every window is a year of consecutive weeks in
+     * the series' range, and the series' rise shows between the first and the last.
+     */
+    @Test
+    void aRealSeriesIsWindowed() throws Exception {
+        Configuration c = TestJobs.conf(stack, "co2", tmp.resolve("datasets").resolve("co2").toUri().toString(), PARALLELISM);
+        long week = Duration.ofDays(7).toMillis();
+        c.set(PreprocessOptions.SENSOR_WINDOWS, true);
+        c.set(PreprocessOptions.SENSOR_RATE_HZ, 1000.0 / week);
+        c.set(PreprocessOptions.SENSOR_MAX_GAP, Duration.ofDays(22));
+        c.set(PreprocessOptions.SENSOR_WINDOW_LENGTH, 52);
+        c.set(PreprocessOptions.SENSOR_WINDOW_STRIDE, 26);
+        c.set(PreprocessOptions.SENSOR_NORMALIZATION, SensorWindower.Normalization.NONE);
+        List<String> lines;
+        try (var in = SensorWindowsITCase.class.getResourceAsStream("/real-data/sensor/mauna-loa-co2-weekly.csv")) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).toList();
+        }
+        int sent = 0;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String line : lines) {
+                String[] f = line.split(",", -1);
+                long t = java.time.LocalDate.parse(f[0], java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                        .atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+                if (f[1].isEmpty() || t < 0) {
+                    continue; // a missing week (a gap in the series), or before 1970: Kafka timestamps start there
+                }
+                String json = "{\"id\":\"co2-" + f[0] + "\",\"source\":\"mauna-loa\",\"event_time\":" + t
+                        + ",\"device_id\":\"mauna-loa\",\"readings\":{\"co2\":" + f[1] + "}}";
+                producer.send(new ProducerRecord<>(c.get(IngestOptions.SENSOR_TOPIC), 0, t, ("co2-" + f[0]).getBytes(StandardCharsets.UTF_8),
+                        json.getBytes(StandardCharsets.UTF_8)));
+                sent++;
+            }
+            producer.flush();
+        }
+        assertThat(sent).as("weeks with a value from 1970 on").isGreaterThan(1500);
+
+        Configuration job = io.shardline.pipeline.PipelineOptions.withDefaults(c);
+        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
+                .get(5, TimeUnit.MINUTES);
+        Datasets.versions(c).publishNext(false);
+        DatasetStore store = Datasets.store(c);
+        DatasetManifest manifest = store.latest().orElseThrow();
+        assertThat(manifest.rows(ShardTable.SENSOR)).isEqualTo(sent);
+
+        List<double[]> windowMeans = new ArrayList<>();
+        for (ShardEntry s : manifest.shards()) {
+            if (s.table() != ShardTable.SENSOR_WINDOWS) {
+                continue;
+            }
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), store.resolve(s.path()))
+                    .withConf(store.fileSystem().getConf()).build()) {
+                Group g;
+                while ((g = reader.read()) != null) {
+                    Group times = g.getGroup(ShardSchemas.TIMESTAMPS, 0);
+                    Group values = g.getGroup(ShardSchemas.VALUES, 0);
+                    assertThat(values.getFieldRepetitionCount("list")).isEqualTo(52);
+                    double sum = 0;
+                    for (int i = 0; i < 52; i++) {
+                        float v = values.getGroup("list", i).getFloat("element", 0);
+                        assertThat(v).isBetween(310f, 375f);
+                        sum += v;
+                        if (i > 0) {
+                            assertThat(times.getGroup("list", i).getLong("element", 0) - times.getGroup("list", i - 1).getLong("element", 0))
+                                    .isEqualTo(week);
+                        }
+                    }
+                    windowMeans.add(new double[] {times.getGroup("list", 0).getLong("element", 0), sum / 52});
+                }
+            }
+        }
+        assertThat(windowMeans).hasSizeGreaterThan(50);
+        windowMeans.sort(java.util.Comparator.comparingDouble(m -> m[0]));
+        // 1970 about 325 ppm, 2001 about 370.
+        assertThat(windowMeans.get(windowMeans.size() - 1)[1] - windowMeans.get(0)[1]).isGreaterThan(35);
     }
 
     static Properties kafka() {
