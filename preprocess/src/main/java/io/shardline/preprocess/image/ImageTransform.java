@@ -175,7 +175,11 @@ public final class ImageTransform implements Serializable {
         }
         int w = in.getWidth();
         int h = in.getHeight();
-        int[] src = in.getRGB(0, 0, w, h, null, 0, w);
+        int[] src = new int[w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(row(in, y, row), 0, src, y * w, w);
+        }
         boolean swap = orientation >= 5;
         int ow = swap ? h : w;
         int oh = swap ? w : h;
@@ -201,12 +205,16 @@ public final class ImageTransform implements Serializable {
         return out;
     }
 
-    /** The image as 8-bit RGB, transparency composited on white. */
+    /**
+     * The image as opaque 8-bit RGB, transparency composited on white. The two layouts decoders produce for
+     * colour images (packed ints, interleaved bytes) are kept as they are: a conversion per image would cost
+     * more than the rest of the steps.
+     */
     static BufferedImage rgb(BufferedImage in) {
-        if (in.getType() == BufferedImage.TYPE_INT_RGB) {
+        if (in.getType() == BufferedImage.TYPE_INT_RGB || in.getType() == BufferedImage.TYPE_3BYTE_BGR) {
             return in;
         }
-        BufferedImage out = new BufferedImage(in.getWidth(), in.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(in.getWidth(), in.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = out.createGraphics();
         g.setColor(java.awt.Color.WHITE);
         g.fillRect(0, 0, in.getWidth(), in.getHeight());
@@ -232,7 +240,8 @@ public final class ImageTransform implements Serializable {
     }
 
     private static BufferedImage scaled(BufferedImage in, int w, int h, Object interpolation) {
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        // Interleaved bytes: what the JPEG encoder takes without converting.
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
@@ -258,6 +267,28 @@ public final class ImageTransform implements Serializable {
         return bytes.toByteArray();
     }
 
+    /**
+     * Row {@code y} as packed 0xRRGGBB ints: straight from the pixel buffer for the two RGB layouts, through
+     * the colour model otherwise.
+     */
+    static int[] row(BufferedImage image, int y, int[] row) {
+        int w = image.getWidth();
+        if (image.getType() == BufferedImage.TYPE_INT_RGB && image.getRaster().getParent() == null) {
+            int[] data = ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
+            System.arraycopy(data, y * w, row, 0, w);
+            return row;
+        }
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && image.getRaster().getParent() == null) {
+            byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+            for (int x = 0, i = y * w * 3; x < w; x++, i += 3) {
+                row[x] = (data[i + 2] & 0xff) << 16 | (data[i + 1] & 0xff) << 8 | (data[i] & 0xff);
+            }
+            return row;
+        }
+        image.getRGB(0, y, w, 1, row, 0, w);
+        return row;
+    }
+
     /** uint8 pixels, row by row, R G B per pixel. */
     static byte[] rawRgb(BufferedImage image) {
         int w = image.getWidth();
@@ -266,7 +297,7 @@ public final class ImageTransform implements Serializable {
         int[] row = new int[w];
         int i = 0;
         for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, row, 0, w);
+            row(image, y, row);
             for (int x = 0; x < w; x++) {
                 int p = row[x];
                 out[i++] = (byte) (p >> 16);
@@ -284,25 +315,30 @@ public final class ImageTransform implements Serializable {
     public static long dhash(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        double[][] grey = new double[8][9];
+        // Integer luma (0.299, 0.587, 0.114 scaled by 1000) summed per cell; the cell of each column computed once.
+        long[] sums = new long[72];
         int[] counts = new int[72];
+        int[] cellOfColumn = new int[w];
+        for (int x = 0; x < w; x++) {
+            cellOfColumn[x] = Math.min(8, x * 9 / w);
+        }
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, row, 0, w);
-            int gy = Math.min(7, y * 8 / h);
+            row(image, y, row);
+            int base = Math.min(7, y * 8 / h) * 9;
             for (int x = 0; x < w; x++) {
-                int gx = Math.min(8, x * 9 / w);
                 int p = row[x];
-                grey[gy][gx] += 0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
-                counts[gy * 9 + gx]++;
+                int cell = base + cellOfColumn[x];
+                sums[cell] += 299 * ((p >> 16) & 0xff) + 587 * ((p >> 8) & 0xff) + 114 * (p & 0xff);
+                counts[cell]++;
             }
         }
         long hash = 0;
         for (int y = 0; y < 8; y++) {
             for (int x = 0; x < 8; x++) {
-                double left = grey[y][x] / Math.max(1, counts[y * 9 + x]);
-                double right = grey[y][x + 1] / Math.max(1, counts[y * 9 + x + 1]);
-                if (left > right) {
+                int left = y * 9 + x;
+                // Compare the cells' means without dividing: left/cl > right/cr  <=>  left * cr > right * cl.
+                if (sums[left] * Math.max(1, counts[left + 1]) > sums[left + 1] * Math.max(1, counts[left])) {
                     hash |= 1L << (8 * y + x);
                 }
             }
