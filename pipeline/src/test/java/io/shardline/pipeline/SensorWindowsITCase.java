@@ -11,6 +11,7 @@ import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
 import io.shardline.pipeline.testutils.EmbeddedStackTest;
+import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.pipeline.testutils.Throttle;
@@ -29,6 +30,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -173,20 +175,51 @@ class SensorWindowsITCase extends EmbeddedStackTest {
 
     /**
      * A real series (weekly CO2 at Mauna Loa, 1970-2001 of the 1958-2001 file: Kafka timestamps cannot be before
-     * 1970; public domain, real-data/sensor/PROVENANCE.md)
-     * resampled onto a weekly grid and cut into yearly windows: every window is a year of consecutive weeks in
-     * the series' range, and the series' rise shows between the first and the last.
+     * 1970; public domain, real-data/sensor/PROVENANCE.md) resampled onto a weekly grid and cut into yearly
+     * windows with running normalization: every window is a year of consecutive weeks, the series' rise shows in
+     * the last window standing above the running mean, and a run with two injected failures and restarts from checkpoints
+     * (device state, waiting readings and timers restored) gives exactly the same windows.
      */
     @Test
-    void aRealSeriesIsWindowed() throws Exception {
-        Configuration c = TestJobs.conf(stack, "co2", tmp.resolve("datasets").resolve("co2").toUri().toString(), PARALLELISM);
+    void aRealSeriesIsWindowedExactlyOnceAcrossFailures() throws Exception {
+        Map<Long, float[]> clean = co2Windows("co2", false);
+        Map<Long, float[]> restarted = co2Windows("co2-failures", true);
+
+        assertThat(clean).hasSizeGreaterThan(50);
+        assertThat(restarted.keySet()).isEqualTo(clean.keySet());
+        clean.forEach((start, values) -> assertThat(restarted.get(start)).as("window at %d", start).isEqualTo(values));
+        List<Long> starts = new ArrayList<>(clean.keySet());
+        starts.sort(null);
+        // Normalized by the running mean and deviation: the first window by its own points (mean about 0), the
+        // last by three decades of a rising series, which it stands well above.
+        assertThat(mean(clean.get(starts.get(0)))).isCloseTo(0, org.assertj.core.data.Offset.offset(0.2));
+        assertThat(mean(clean.get(starts.get(starts.size() - 1)))).isGreaterThan(1.2);
+    }
+
+    static double mean(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    /** Runs the CO2 series through a job of its own; returns its windows by start time. */
+    static Map<Long, float[]> co2Windows(String name, boolean failures) throws Exception {
+        Configuration c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
         long week = Duration.ofDays(7).toMillis();
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         c.set(PreprocessOptions.SENSOR_WINDOWS, true);
         c.set(PreprocessOptions.SENSOR_RATE_HZ, 1000.0 / week);
         c.set(PreprocessOptions.SENSOR_MAX_GAP, Duration.ofDays(22));
         c.set(PreprocessOptions.SENSOR_WINDOW_LENGTH, 52);
         c.set(PreprocessOptions.SENSOR_WINDOW_STRIDE, 26);
-        c.set(PreprocessOptions.SENSOR_NORMALIZATION, SensorWindower.Normalization.NONE);
+        c.set(PreprocessOptions.SENSOR_NORMALIZATION, SensorWindower.Normalization.RUNNING);
+        if (failures) {
+            c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+            c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        }
         List<String> lines;
         try (var in = SensorWindowsITCase.class.getResourceAsStream("/real-data/sensor/mauna-loa-co2-weekly.csv")) {
             lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).toList();
@@ -204,23 +237,31 @@ class SensorWindowsITCase extends EmbeddedStackTest {
                 }
                 String json = "{\"id\":\"co2-" + f[0] + "\",\"source\":\"mauna-loa\",\"event_time\":" + t
                         + ",\"device_id\":\"mauna-loa\",\"readings\":{\"co2\":" + f[1] + "}}";
-                producer.send(new ProducerRecord<>(c.get(IngestOptions.SENSOR_TOPIC), 0, t, ("co2-" + f[0]).getBytes(StandardCharsets.UTF_8),
-                        json.getBytes(StandardCharsets.UTF_8)));
+                // Both partitions, alternately: both source subtasks read, and the watermark is the slower one's.
+                producer.send(new ProducerRecord<>(c.get(IngestOptions.SENSOR_TOPIC), sent % 2, t,
+                        ("co2-" + f[0]).getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
                 sent++;
             }
             producer.flush();
         }
         assertThat(sent).as("weeks with a value from 1970 on").isGreaterThan(1500);
 
+        FailingMapper.FAILURES.set(0);
         Configuration job = io.shardline.pipeline.PipelineOptions.withDefaults(c);
-        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
-                .get(5, TimeUnit.MINUTES);
+        ShardlinePipeline pipeline = new ShardlinePipeline(job).afterIngest(s -> failures
+                ? s.map(new Throttle<Ingested>(1)).returns(TypeInformation.of(Ingested.class)).name("throttle")
+                        .map(new FailingMapper<Ingested>(2, 300)).returns(TypeInformation.of(Ingested.class)).name("fault-injector")
+                : s);
+        ShardlineJob.submit(stack.flink().environment(job), pipeline, job).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        if (failures) {
+            assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
+        }
         Datasets.versions(c).publishNext(false);
         DatasetStore store = Datasets.store(c);
         DatasetManifest manifest = store.latest().orElseThrow();
         assertThat(manifest.rows(ShardTable.SENSOR)).isEqualTo(sent);
 
-        List<double[]> windowMeans = new ArrayList<>();
+        Map<Long, float[]> windows = new HashMap<>();
         for (ShardEntry s : manifest.shards()) {
             if (s.table() != ShardTable.SENSOR_WINDOWS) {
                 continue;
@@ -232,24 +273,20 @@ class SensorWindowsITCase extends EmbeddedStackTest {
                     Group times = g.getGroup(ShardSchemas.TIMESTAMPS, 0);
                     Group values = g.getGroup(ShardSchemas.VALUES, 0);
                     assertThat(values.getFieldRepetitionCount("list")).isEqualTo(52);
-                    double sum = 0;
+                    float[] v = new float[52];
                     for (int i = 0; i < 52; i++) {
-                        float v = values.getGroup("list", i).getFloat("element", 0);
-                        assertThat(v).isBetween(310f, 375f);
-                        sum += v;
+                        v[i] = values.getGroup("list", i).getFloat("element", 0);
                         if (i > 0) {
                             assertThat(times.getGroup("list", i).getLong("element", 0) - times.getGroup("list", i - 1).getLong("element", 0))
                                     .isEqualTo(week);
                         }
                     }
-                    windowMeans.add(new double[] {times.getGroup("list", 0).getLong("element", 0), sum / 52});
+                    long start = g.getLong(ShardSchemas.WINDOW_START, 0);
+                    assertThat(windows.put(start, v)).as("window at %d twice", start).isNull();
                 }
             }
         }
-        assertThat(windowMeans).hasSizeGreaterThan(50);
-        windowMeans.sort(java.util.Comparator.comparingDouble(m -> m[0]));
-        // 1970 about 325 ppm, 2001 about 370.
-        assertThat(windowMeans.get(windowMeans.size() - 1)[1] - windowMeans.get(0)[1]).isGreaterThan(35);
+        return windows;
     }
 
     static Properties kafka() {
