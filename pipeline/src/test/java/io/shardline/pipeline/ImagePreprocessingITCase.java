@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
-import io.shardline.format.ShardEntry;
 import io.shardline.format.ShardSchemas;
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.EnvelopeDecoder;
@@ -46,8 +45,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -191,17 +188,8 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
         assertThat(filtered).isEqualTo(expectedReason);
 
         Map<String, Group> kept = new HashMap<>();
-        for (ShardEntry s : manifest.shards()) {
-            if (s.table() != ShardTable.IMAGE) {
-                continue;
-            }
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), store.resolve(s.path()))
-                    .withConf(store.fileSystem().getConf()).build()) {
-                Group g;
-                while ((g = reader.read()) != null) {
-                    kept.put(g.getString(ShardSchemas.ID, 0), g);
-                }
-            }
+        for (Group g : ShardRows.groups(store, manifest, ShardTable.IMAGE)) {
+            kept.put(g.getString(ShardSchemas.ID, 0), g);
         }
         assertThat(kept.keySet()).isEqualTo(expectedSize.keySet());
         for (Map.Entry<String, Group> e : kept.entrySet()) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
-import io.shardline.format.ShardEntry;
 import io.shardline.format.ShardSchemas;
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.DeadLetterReader;
@@ -36,8 +35,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -128,17 +125,8 @@ class SensorWindowsITCase extends EmbeddedStackTest {
         assertThat(ShardRows.read(store, manifest)).hasSize(readings.size() - 1);
 
         Map<String, List<Group>> byDevice = new HashMap<>();
-        for (ShardEntry s : manifest.shards()) {
-            if (s.table() != ShardTable.SENSOR_WINDOWS) {
-                continue;
-            }
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), store.resolve(s.path()))
-                    .withConf(store.fileSystem().getConf()).build()) {
-                Group g;
-                while ((g = reader.read()) != null) {
-                    byDevice.computeIfAbsent(g.getString(ShardSchemas.DEVICE_ID, 0), k -> new ArrayList<>()).add(g);
-                }
-            }
+        for (Group g : ShardRows.groups(store, manifest, ShardTable.SENSOR_WINDOWS)) {
+            byDevice.computeIfAbsent(g.getString(ShardSchemas.DEVICE_ID, 0), k -> new ArrayList<>()).add(g);
         }
         assertThat(byDevice.get("press-1")).hasSize(windows(200));
         // press-2's two segments: grid points from the first reading (rounded up to the grid) to the last.
@@ -262,29 +250,20 @@ class SensorWindowsITCase extends EmbeddedStackTest {
         assertThat(manifest.rows(ShardTable.SENSOR)).isEqualTo(sent);
 
         Map<Long, float[]> windows = new HashMap<>();
-        for (ShardEntry s : manifest.shards()) {
-            if (s.table() != ShardTable.SENSOR_WINDOWS) {
-                continue;
-            }
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), store.resolve(s.path()))
-                    .withConf(store.fileSystem().getConf()).build()) {
-                Group g;
-                while ((g = reader.read()) != null) {
-                    Group times = g.getGroup(ShardSchemas.TIMESTAMPS, 0);
-                    Group values = g.getGroup(ShardSchemas.VALUES, 0);
-                    assertThat(values.getFieldRepetitionCount("list")).isEqualTo(52);
-                    float[] v = new float[52];
-                    for (int i = 0; i < 52; i++) {
-                        v[i] = values.getGroup("list", i).getFloat("element", 0);
-                        if (i > 0) {
-                            assertThat(times.getGroup("list", i).getLong("element", 0) - times.getGroup("list", i - 1).getLong("element", 0))
-                                    .isEqualTo(week);
-                        }
-                    }
-                    long start = g.getLong(ShardSchemas.WINDOW_START, 0);
-                    assertThat(windows.put(start, v)).as("window at %d twice", start).isNull();
+        for (Group g : ShardRows.groups(store, manifest, ShardTable.SENSOR_WINDOWS)) {
+            Group times = g.getGroup(ShardSchemas.TIMESTAMPS, 0);
+            Group values = g.getGroup(ShardSchemas.VALUES, 0);
+            assertThat(values.getFieldRepetitionCount("list")).isEqualTo(52);
+            float[] v = new float[52];
+            for (int i = 0; i < 52; i++) {
+                v[i] = values.getGroup("list", i).getFloat("element", 0);
+                if (i > 0) {
+                    assertThat(times.getGroup("list", i).getLong("element", 0) - times.getGroup("list", i - 1).getLong("element", 0))
+                            .isEqualTo(week);
                 }
             }
+            long start = g.getLong(ShardSchemas.WINDOW_START, 0);
+            assertThat(windows.put(start, v)).as("window at %d twice", start).isNull();
         }
         return windows;
     }

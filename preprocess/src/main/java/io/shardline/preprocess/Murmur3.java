@@ -65,8 +65,8 @@ public final class Murmur3 {
         h2 ^= len;
         h1 += h2;
         h2 += h1;
-        h1 = fmix(h1);
-        h2 = fmix(h2);
+        h1 = fmix64(h1);
+        h2 = fmix64(h2);
         h1 += h2;
         h2 += h1;
         return new long[] {h1, h2};
@@ -95,7 +95,11 @@ public final class Murmur3 {
         return k2 * C1;
     }
 
-    private static long fmix(long k) {
+    /**
+     * MurmurHash3's 64-bit finalizer: a bijective mix in which every input bit affects every output bit. Also
+     * the mixing step of the MinHash and difference-hash bucket keys, which are part of the state format too.
+     */
+    public static long fmix64(long k) {
         k ^= k >>> 33;
         k *= 0xff51afd7ed558ccdL;
         k ^= k >>> 33;

@@ -12,7 +12,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -52,15 +51,13 @@ public final class NearDedup {
 
     private NearDedup() {}
 
-    /** Compares two signatures; serializable, for the bucket operator. */
-    public interface Similarity extends java.io.Serializable {
-        double applyAsDouble(short[] a, short[] b);
-    }
-
     /** What near dedup needs to know of a sample type. */
     public interface Sketch<T> extends java.io.Serializable {
         /** The signature buckets keep and compare. */
         short[] signature(T sample);
+
+        /** How many buckets a signature falls into: the length of {@link #buckets}. */
+        int bands();
 
         /** The bucket keys of a signature, one per band. */
         long[] buckets(short[] signature);
@@ -86,17 +83,17 @@ public final class NearDedup {
      * @param drop drop near duplicates, else flag them
      * @param uidPrefix prefix of the three operators' names and uids
      */
-    public static <T> SingleOutputStreamOperator<T> apply(DataStream<T> in, Sketch<T> sketch, TypeInformation<T> type, int bands,
+    public static <T> SingleOutputStreamOperator<T> apply(DataStream<T> in, Sketch<T> sketch, TypeInformation<T> type,
             double threshold, boolean drop, boolean keepFiltered, Duration ttl, Duration maxWait, String uidPrefix) {
         SingleOutputStreamOperator<T> signed = in.process(new Signer<>(sketch)).returns(type)
                 .name(uidPrefix + "-sign").uid("shardline-" + uidPrefix + "-sign");
         DataStream<Answer> answers = signed.getSideOutput(PROBES)
                 .keyBy(BUCKET)
-                .process(new BandIndex(sketch::similarity, threshold, ttl, maxWait))
+                .process(new BandIndex(sketch, threshold, ttl, maxWait))
                 .name(uidPrefix + "-buckets").uid("shardline-" + uidPrefix + "-buckets");
         return signed.keyBy(new DocKey<>(sketch), Types.LONG)
                 .connect(answers.keyBy(ANSWER_KEY))
-                .process(new Decider<>(sketch, type, bands, drop, keepFiltered)).returns(type)
+                .process(new Decider<>(sketch, type, drop, keepFiltered)).returns(type)
                 .name(uidPrefix + "-decide").uid("shardline-" + uidPrefix + "-decide");
     }
 
@@ -119,7 +116,7 @@ public final class NearDedup {
 
     /** A record's position in the source, hashed: unique per record, the same on every run. */
     static long docKey(io.shardline.ingest.SourceRef ref) {
-        return Murmur3.hash128((ref.topic() + "-" + ref.partition() + "@" + ref.offset()).getBytes(StandardCharsets.UTF_8))[0];
+        return Murmur3.hash128(ref.toString().getBytes(StandardCharsets.UTF_8))[0];
     }
 
     /**
@@ -141,8 +138,9 @@ public final class NearDedup {
         @Override
         public void processElement(T in, Context ctx, Collector<T> out) {
             short[] sig = sketch.signature(in);
-            long key = docKey(sketch.ref(in));
-            long ts = sketch.ref(in).timestamp();
+            io.shardline.ingest.SourceRef ref = sketch.ref(in);
+            long key = docKey(ref);
+            long ts = ref.timestamp();
             for (long bucket : sketch.buckets(sig)) {
                 ctx.output(PROBES, new Probe(bucket, key, ts, sketch.id(in), sig));
             }
@@ -163,12 +161,12 @@ public final class NearDedup {
         private final double threshold;
         private final Duration ttl;
         private final Duration maxWait;
-        private final Similarity similarity;
+        private final Sketch<?> sketch;
         private transient ListState<Representative> members;
         private transient MapState<Long, List<Probe>> waiting;
 
-        public BandIndex(Similarity similarity, double threshold, Duration ttl, Duration maxWait) {
-            this.similarity = similarity;
+        public BandIndex(Sketch<?> sketch, double threshold, Duration ttl, Duration maxWait) {
+            this.sketch = sketch;
             this.threshold = threshold;
             this.ttl = ttl;
             this.maxWait = maxWait;
@@ -176,11 +174,8 @@ public final class NearDedup {
 
         @Override
         public void open(OpenContext context) {
-            ListStateDescriptor<Representative> d = new ListStateDescriptor<>("members", Representative.class);
-            if (ttl.compareTo(Duration.ZERO) > 0) {
-                d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).updateTtlOnCreateAndWrite().neverReturnExpired().build());
-            }
-            members = getRuntimeContext().getListState(d);
+            members = getRuntimeContext().getListState(
+                    StateTtl.expireAfter(new ListStateDescriptor<>("members", Representative.class), ttl));
             waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-probes", Types.LONG,
                     Types.LIST(TypeInformation.of(Probe.class))));
         }
@@ -242,7 +237,7 @@ public final class NearDedup {
                 if (!before(r.timestamp(), r.docKey(), p.timestamp(), p.docKey())) {
                     continue;
                 }
-                double sim = similarity.applyAsDouble(r.signature(), p.signature());
+                double sim = sketch.similarity(r.signature(), p.signature());
                 if (sim >= threshold && sim > bestSim) {
                     best = r;
                     bestSim = sim;
@@ -263,7 +258,6 @@ public final class NearDedup {
         private static final long serialVersionUID = 1L;
         private final Sketch<T> sketch;
         private final TypeInformation<T> type;
-        private final int bands;
         private final boolean drop;
         private final boolean keepFiltered;
         private transient ValueState<T> pending;
@@ -275,10 +269,9 @@ public final class NearDedup {
          * @param drop drop near duplicates (else flag them)
          * @param keepFiltered emit dropped samples to {@link Preprocessing#FILTERED}
          */
-        public Decider(Sketch<T> sketch, TypeInformation<T> type, int bands, boolean drop, boolean keepFiltered) {
+        public Decider(Sketch<T> sketch, TypeInformation<T> type, boolean drop, boolean keepFiltered) {
             this.sketch = sketch;
             this.type = type;
-            this.bands = bands;
             this.drop = drop;
             this.keepFiltered = keepFiltered;
         }
@@ -311,7 +304,7 @@ public final class NearDedup {
         private void decideIfComplete(Context ctx, Collector<T> out) throws Exception {
             T doc = pending.value();
             Integer n = answers.value();
-            if (doc == null || n == null || n < bands) {
+            if (doc == null || n == null || n < sketch.bands()) {
                 return;
             }
             Answer match = best.value();

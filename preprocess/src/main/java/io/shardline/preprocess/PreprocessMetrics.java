@@ -1,6 +1,7 @@
 package io.shardline.preprocess;
 
 import io.shardline.format.Modality;
+import io.shardline.ingest.IngestMetrics;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -14,7 +15,8 @@ import org.apache.flink.metrics.MetricGroup;
  * <ul>
  *   <li>{@value #FILTERED}: valid records dropped by a rule, labelled {@code reason} ({@link FilterReason})
  *   <li>{@value #PII_REDACTIONS}: placeholders put into text, labelled {@code kind}
- *   <li>{@value #FLAGGED}: records a rule marked but kept (near duplicates in flag mode), labelled {@code reason}
+ *   <li>{@value #FLAGGED}: records a rule marked but kept (near duplicates in flag mode, sensor readings whose
+ *       channels differ from their device's series), labelled {@code reason}
  *   <li>{@value #DEAD_LETTERS}: records preprocessing sent to the dead-letter topic (late sensor readings),
  *       labelled {@code reason}, as the ingest stage counts its own
  * </ul>
@@ -23,14 +25,14 @@ import org.apache.flink.metrics.MetricGroup;
  */
 public final class PreprocessMetrics {
 
-    public static final String GROUP = "shardline";
-    public static final String MODALITY_LABEL = "modality";
-    public static final String REASON_LABEL = "reason";
+    public static final String GROUP = IngestMetrics.GROUP;
+    public static final String MODALITY_LABEL = IngestMetrics.MODALITY_LABEL;
+    public static final String REASON_LABEL = IngestMetrics.REASON_LABEL;
     public static final String KIND_LABEL = "kind";
     public static final String FILTERED = "filtered";
     public static final String PII_REDACTIONS = "pii_redactions";
     public static final String FLAGGED = "flagged";
-    public static final String DEAD_LETTERS = "dead_letters";
+    public static final String DEAD_LETTERS = IngestMetrics.DEAD_LETTERS;
 
     private final MetricGroup modality;
     private final Map<FilterReason, Counter> filtered = new EnumMap<>(FilterReason.class);

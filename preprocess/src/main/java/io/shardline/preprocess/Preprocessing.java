@@ -41,15 +41,15 @@ import org.apache.flink.util.OutputTag;
  * <pre>
  *   text:   normalize -> quality rules -> PII redaction  (one chained operator, {@value #TEXT_PREPROCESS_UID})
  *           -> keyBy(hash of text) -> exact dedup       ({@value #TEXT_EXACT_DEDUP_UID}, keyed state)
- *           -> MinHash signature -> keyBy(LSH bucket) -> bucket representatives -> keyBy(document) -> decide
- *                                                        (near dedup, {@link NearDedup}, keyed state; uids
- *                                                        shardline-text-near-dedup-sign, -buckets, -decide)
+ *           -> MinHash signature -> keyBy(LSH bucket) -> bucket members -> keyBy(document) -> decide
+ *                                                        (near dedup, optional, {@link NearDedup}, keyed state;
+ *                                                        uids shardline-text-near-dedup-sign, -buckets, -decide)
+ *           -> text table, and, when tokenizing:
+ *              tokenize + pack                           ({@value #TEXT_TOKENIZE_UID}, operator state) -> text-tokens table
  *   images: header check, decode, orient, resize, encode, dHash ({@value #IMAGE_PREPROCESS_UID})
  *           -> near dedup by dHash, optional (uids shardline-image-near-dedup-sign, -buckets, -decide)
  *   sensor: event time from the readings -> keyBy(device) -> resample, split, window, normalize
  *           ({@value #SENSOR_WINDOWS_UID}, keyed state) -> sensor-windows table; late readings -> dead letters
- *           -> text table, and, when tokenizing:
- *              tokenize + pack                           ({@value #TEXT_TOKENIZE_UID}, operator state) -> text-tokens table
  * </pre>
  */
 public final class Preprocessing {
@@ -110,7 +110,7 @@ public final class Preprocessing {
             MinHasher hasher = new MinHasher(conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_BANDS),
                     conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_ROWS), conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_SHINGLE_WORDS));
             SingleOutputStreamOperator<TextSample> decided = NearDedup.apply(out, new TextSketch(hasher),
-                    TypeInformation.of(TextSample.class), hasher.bands(), threshold,
+                    TypeInformation.of(TextSample.class), threshold,
                     nearDedup == PreprocessOptions.NearDedupMode.DROP, keep, conf.get(PreprocessOptions.TEXT_NEAR_DEDUP_TTL),
                     conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS), "text-near-dedup");
             filtered.add(decided.getSideOutput(FILTERED));
@@ -120,7 +120,7 @@ public final class Preprocessing {
         if (conf.get(PreprocessOptions.TEXT_TOKENIZE)) {
             int length = conf.get(PreprocessOptions.TEXT_SEQUENCE_LENGTH);
             String encoding = conf.get(PreprocessOptions.TEXT_TOKENIZER_ENCODING);
-            Tokenizer.create(encoding); // fails here, naming the option's values, rather than on the cluster
+            Tokenizer.encodingType(encoding); // fails here, naming the option's values, rather than on the cluster
             if (length < 1) {
                 throw new IllegalArgumentException("'" + PreprocessOptions.TEXT_SEQUENCE_LENGTH.key() + "' must be at least 1");
             }
@@ -146,7 +146,7 @@ public final class Preprocessing {
         if (conf.get(PreprocessOptions.IMAGE_NEAR_DEDUP)) {
             ImageSketch sketch = new ImageSketch(conf.get(PreprocessOptions.IMAGE_NEAR_DEDUP_MAX_DISTANCE));
             SingleOutputStreamOperator<ImageSample> decided = NearDedup.apply(op, sketch, TypeInformation.of(ImageSample.class),
-                    sketch.bands(), sketch.threshold(), true, keep, conf.get(PreprocessOptions.IMAGE_NEAR_DEDUP_TTL),
+                    sketch.threshold(), true, keep, conf.get(PreprocessOptions.IMAGE_NEAR_DEDUP_TTL),
                     conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS), "image-near-dedup");
             filtered.add(decided.getSideOutput(FILTERED));
             out = decided;

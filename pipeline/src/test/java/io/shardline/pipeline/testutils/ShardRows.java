@@ -28,34 +28,60 @@ public final class ShardRows {
 
     private ShardRows() {}
 
+    /**
+     * Every row of the shards of {@code table} in a version, as parquet-hadoop's example groups, each shard's
+     * row count checked against its manifest entry.
+     */
+    public static List<Group> groups(DatasetStore store, DatasetManifest manifest, ShardTable table) {
+        List<Group> out = new ArrayList<>();
+        for (ShardEntry s : manifest.shards()) {
+            if (s.table() == table) {
+                out.addAll(groups(store, s));
+            }
+        }
+        return out;
+    }
+
+    private static List<Group> groups(DatasetStore store, ShardEntry shard) {
+        Path p = store.resolve(shard.path());
+        List<Group> out = new ArrayList<>();
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p)
+                .withConf(store.fileSystem().getConf())
+                .build()) {
+            Group g;
+            while ((g = reader.read()) != null) {
+                out.add(g);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read shard " + p, e);
+        }
+        if (out.size() != shard.rows()) {
+            throw new AssertionError("shard " + shard.path() + " holds " + out.size() + " rows, its manifest entry says " + shard.rows());
+        }
+        return out;
+    }
+
+    /** Elements of a three-level LIST field. */
+    public static List<Group> list(Group g, String field) {
+        Group list = g.getGroup(field, 0);
+        List<Group> out = new ArrayList<>();
+        for (int i = 0; i < list.getFieldRepetitionCount("list"); i++) {
+            out.add(list.getGroup("list", i));
+        }
+        return out;
+    }
+
     public static List<Sequence> readTokens(DatasetStore store, DatasetManifest manifest) {
         List<Sequence> out = new ArrayList<>();
         for (ShardEntry s : manifest.shards()) {
             if (s.table() != ShardTable.TEXT_TOKENS) {
                 continue;
             }
-            Path p = store.resolve(s.path());
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p)
-                    .withConf(store.fileSystem().getConf())
-                    .build()) {
-                Group g;
-                while ((g = reader.read()) != null) {
-                    Group tokens = g.getGroup(ShardSchemas.TOKENS, 0);
-                    int n = tokens.getFieldRepetitionCount("list");
-                    int[] ids = new int[n];
-                    for (int i = 0; i < n; i++) {
-                        ids[i] = tokens.getGroup("list", i).getInteger("element", 0);
-                    }
-                    Group docs = g.getGroup(ShardSchemas.DOCUMENT_IDS, 0);
-                    List<String> documentIds = new ArrayList<>();
-                    for (int i = 0; i < docs.getFieldRepetitionCount("list"); i++) {
-                        documentIds.add(docs.getGroup("list", i).getString("element", 0));
-                    }
-                    out.add(new Sequence(g.getString(ShardSchemas.SEQUENCE_ID, 0), g.getString(ShardSchemas.ENCODING, 0), ids,
-                            documentIds, s.path()));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read shard " + p, e);
+            for (Group g : groups(store, s)) {
+                int[] ids = list(g, ShardSchemas.TOKENS).stream().mapToInt(e -> e.getInteger("element", 0)).toArray();
+                List<String> documentIds = list(g, ShardSchemas.DOCUMENT_IDS).stream().map(e -> e.getString("element", 0)).toList();
+                out.add(new Sequence(g.getString(ShardSchemas.SEQUENCE_ID, 0), g.getString(ShardSchemas.ENCODING, 0), ids,
+                        documentIds, s.path()));
             }
         }
         return out;
@@ -68,24 +94,11 @@ public final class ShardRows {
             if (s.table().derived()) {
                 continue;
             }
-            Path p = store.resolve(s.path());
-            long n = 0;
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p)
-                    .withConf(store.fileSystem().getConf())
-                    .build()) {
-                Group g;
-                while ((g = reader.read()) != null) {
-                    rows.add(new Row(g.getString(ShardSchemas.ID, 0), g.getString(ShardSchemas.KAFKA_TOPIC, 0),
-                            g.getInteger(ShardSchemas.KAFKA_PARTITION, 0), g.getLong(ShardSchemas.KAFKA_OFFSET, 0), s.path(),
-                            g.getType().containsField(ShardSchemas.TEXT) ? g.getString(ShardSchemas.TEXT, 0) : null,
-                            g.getType().containsField(ShardSchemas.REASON) ? g.getString(ShardSchemas.REASON, 0) : null));
-                    n++;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read shard " + p, e);
-            }
-            if (n != s.rows()) {
-                throw new AssertionError("shard " + s.path() + " holds " + n + " rows, its manifest entry says " + s.rows());
+            for (Group g : groups(store, s)) {
+                rows.add(new Row(g.getString(ShardSchemas.ID, 0), g.getString(ShardSchemas.KAFKA_TOPIC, 0),
+                        g.getInteger(ShardSchemas.KAFKA_PARTITION, 0), g.getLong(ShardSchemas.KAFKA_OFFSET, 0), s.path(),
+                        g.getType().containsField(ShardSchemas.TEXT) ? g.getString(ShardSchemas.TEXT, 0) : null,
+                        g.getType().containsField(ShardSchemas.REASON) ? g.getString(ShardSchemas.REASON, 0) : null));
             }
         }
         return rows;

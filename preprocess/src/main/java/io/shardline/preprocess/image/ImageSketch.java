@@ -4,6 +4,7 @@ import io.shardline.format.Modality;
 import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.SourceRef;
+import io.shardline.preprocess.Murmur3;
 import io.shardline.preprocess.NearDedup;
 
 /**
@@ -26,6 +27,7 @@ public final class ImageSketch implements NearDedup.Sketch<ImageSample> {
         this.maxDistance = maxDistance;
     }
 
+    @Override
     public int bands() {
         return maxDistance + 1;
     }
@@ -50,7 +52,7 @@ public final class ImageSketch implements NearDedup.Sketch<ImageSample> {
             int from = b * 64 / n;
             int to = (b + 1) * 64 / n;
             long bits = (h >>> from) & (to - from == 64 ? -1L : (1L << (to - from)) - 1);
-            keys[b] = mix(bits * 0x9E3779B97F4A7C15L + b);
+            keys[b] = Murmur3.fmix64(bits * 0x9E3779B97F4A7C15L + b);
         }
         return keys;
     }
@@ -64,11 +66,6 @@ public final class ImageSketch implements NearDedup.Sketch<ImageSample> {
         return ((s[0] & 0xffffL) << 48) | ((s[1] & 0xffffL) << 32) | ((s[2] & 0xffffL) << 16) | (s[3] & 0xffffL);
     }
 
-    private static long mix(long z) {
-        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return z ^ (z >>> 33);
-    }
 
     @Override
     public SourceRef ref(ImageSample s) {

@@ -1,5 +1,6 @@
 package io.shardline.preprocess.image;
 
+import io.shardline.ingest.EnvelopeDecoder;
 import io.shardline.preprocess.FilterReason;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -33,7 +34,6 @@ public final class ImageTransform implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String RAW_RGB8 = "raw/rgb8";
-    public static final String JPEG = "image/jpeg";
 
     /** How the processed image is stored. */
     public enum Output { JPEG, RAW_RGB }
@@ -53,9 +53,6 @@ public final class ImageTransform implements Serializable {
         }
     }
 
-    private static final FilterReason TOO_MANY_PIXELS = FilterReason.IMAGE_TOO_MANY_PIXELS;
-    private static final FilterReason UNDECODABLE = FilterReason.IMAGE_UNDECODABLE;
-    private static final FilterReason DECODE_TIMEOUT = FilterReason.IMAGE_DECODE_TIMEOUT;
 
     /** The processed image and what the row records about it. */
     public record Result(byte[] data, String format, int width, int height, int originalWidth, int originalHeight, long dhash) {}
@@ -89,10 +86,10 @@ public final class ImageTransform implements Serializable {
         try {
             header = ImageHeader.read(encoded);
         } catch (ImageHeader.Unreadable e) {
-            throw new Refused(UNDECODABLE, e.getMessage());
+            throw new Refused(FilterReason.IMAGE_UNDECODABLE, e.getMessage());
         }
         if (header.pixels() > maxPixels) {
-            throw new Refused(TOO_MANY_PIXELS, header.width() + " x " + header.height() + " pixels exceeds the cap of " + maxPixels);
+            throw new Refused(FilterReason.IMAGE_TOO_MANY_PIXELS, header.width() + " x " + header.height() + " pixels exceeds the cap of " + maxPixels);
         }
         BufferedImage oriented = orient(rgb(decode(encoded)), header.orientation());
         long hash = dhash(oriented);
@@ -102,7 +99,7 @@ public final class ImageTransform implements Serializable {
             resized = resized.getSubimage((resized.getWidth() - side) / 2, (resized.getHeight() - side) / 2, side, side);
         }
         byte[] data = output == Output.JPEG ? jpeg(resized) : rawRgb(resized);
-        return new Result(data, output == Output.JPEG ? JPEG : RAW_RGB8, resized.getWidth(), resized.getHeight(), oriented.getWidth(),
+        return new Result(data, output == Output.JPEG ? EnvelopeDecoder.JPEG : RAW_RGB8, resized.getWidth(), resized.getHeight(), oriented.getWidth(),
                 oriented.getHeight(), hash);
     }
 
@@ -110,7 +107,7 @@ public final class ImageTransform implements Serializable {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new Refused(UNDECODABLE, "no decoder for this image");
+                throw new Refused(FilterReason.IMAGE_UNDECODABLE, "no decoder for this image");
             }
             ImageReader reader = readers.next();
             try {
@@ -122,10 +119,10 @@ public final class ImageTransform implements Serializable {
                 reader.addIIOReadProgressListener(new AbortAfter(deadline, timedOut));
                 BufferedImage image = reader.read(0);
                 if (timedOut[0]) {
-                    throw new Refused(DECODE_TIMEOUT, "decoding took longer than " + decodeTimeout);
+                    throw new Refused(FilterReason.IMAGE_DECODE_TIMEOUT, "decoding took longer than " + decodeTimeout);
                 }
                 if (warning[0] != null || image == null) {
-                    throw new Refused(UNDECODABLE, "decoder: " + (warning[0] == null ? "no image" : warning[0]));
+                    throw new Refused(FilterReason.IMAGE_UNDECODABLE, "decoder: " + (warning[0] == null ? "no image" : warning[0]));
                 }
                 return image;
             } finally {
@@ -133,7 +130,7 @@ public final class ImageTransform implements Serializable {
             }
         } catch (IOException | RuntimeException e) {
             // ImageIO reports corrupt data as IIOException and, for some malformed files, as runtime exceptions.
-            throw new Refused(UNDECODABLE, "decoder: " + e.getMessage());
+            throw new Refused(FilterReason.IMAGE_UNDECODABLE, "decoder: " + e.getMessage());
         }
     }
 

@@ -68,9 +68,9 @@ public final class DeviceSeries {
                 nextGrid += periodMs;
             }
         } else if (time > lastTime) {
+            double[] p = new double[v.length]; // reused: append copies what it keeps
             for (; nextGrid <= time; nextGrid += periodMs) {
                 double f = (double) (nextGrid - lastTime) / (time - lastTime);
-                double[] p = new double[v.length];
                 for (int c = 0; c < v.length; c++) {
                     p[c] = lastValues[c] + (v[c] - lastValues[c]) * f;
                 }

@@ -48,6 +48,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
     private final int stride;
     private final Normalization normalization;
     private final Map<String, double[]> fixed;
+    private final String normalizationName;
 
     private transient ValueState<DeviceSeries> series;
     private transient MapState<Long, List<SensorSample>> waiting;
@@ -66,6 +67,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
         this.stride = stride;
         this.normalization = normalization;
         this.fixed = Map.copyOf(fixed);
+        this.normalizationName = normalization.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override
@@ -117,7 +119,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
                 @Override
                 public void window(DeviceSeries.Window w) {
                     ctx.output(WINDOWS, new SensorWindow(s.deviceId(), w.channels(), periodMs, w.times(), normalize(current, w),
-                            normalization.name().toLowerCase(java.util.Locale.ROOT), s.ref()));
+                            normalizationName, s.ref()));
                 }
 
                 @Override

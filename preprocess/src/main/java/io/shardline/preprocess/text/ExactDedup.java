@@ -7,9 +7,9 @@ import io.shardline.preprocess.FilterReason;
 import io.shardline.preprocess.Murmur3;
 import io.shardline.preprocess.PreprocessMetrics;
 import io.shardline.preprocess.Preprocessing;
+import io.shardline.preprocess.StateTtl;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -50,14 +50,7 @@ public final class ExactDedup extends KeyedProcessFunction<String, TextSample, T
 
     @Override
     public void open(OpenContext context) {
-        ValueStateDescriptor<Boolean> d = new ValueStateDescriptor<>("seen", Boolean.class);
-        if (ttl.compareTo(Duration.ZERO) > 0) {
-            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                    .updateTtlOnCreateAndWrite()
-                    .neverReturnExpired()
-                    .build());
-        }
-        seen = getRuntimeContext().getState(d);
+        seen = getRuntimeContext().getState(StateTtl.expireAfter(new ValueStateDescriptor<>("seen", Boolean.class), ttl));
         metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), Modality.TEXT);
     }
 

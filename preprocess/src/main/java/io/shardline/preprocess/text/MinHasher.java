@@ -1,5 +1,6 @@
 package io.shardline.preprocess.text;
 
+import io.shardline.preprocess.Murmur3;
 import java.io.Serializable;
 import java.util.SplittableRandom;
 
@@ -9,7 +10,7 @@ import java.util.SplittableRandom;
  *
  * <p>Shingles are the {@code shingleWords}-word windows of the lower-cased text (a shorter document is one
  * shingle). Each shingle gets a 64-bit hash from its words; signature value {@code i} is the minimum over
- * shingles of {@code (a_i * h + b_i) >>> 32}, with odd {@code a_i} and {@code b_i} drawn from a fixed seed,
+ * shingles of {@code (a_i * h + b_i) >>> 32}, with {@code a_i} (odd) and {@code b_i} drawn from a fixed seed,
  * so signatures are comparable across runs and releases. The fraction of equal values of two signatures
  * estimates the Jaccard similarity of the two shingle sets; two documents share a band (all
  * {@code rows} values of one of the {@code bands} bands equal) with probability {@code 1 - (1 - J^rows)^bands}.
@@ -47,10 +48,6 @@ public final class MinHasher implements Serializable {
         return bands;
     }
 
-    public int rows() {
-        return rows;
-    }
-
     /** The signature: {@code bands * rows} values. */
     public int[] signature(String text) {
         long[] words = wordHashes(text);
@@ -61,7 +58,7 @@ public final class MinHasher implements Serializable {
         for (int s = 0; s < shingles; s++) {
             long h = 0x9E3779B97F4A7C15L;
             for (int w = s; w < Math.min(words.length, s + shingleWords); w++) {
-                h = mix(h ^ words[w]);
+                h = Murmur3.fmix64(h ^ words[w]);
             }
             for (int i = 0; i < k; i++) {
                 int v = (int) ((a[i] * h + b[i]) >>> 32);
@@ -75,18 +72,18 @@ public final class MinHasher implements Serializable {
 
     /** The key of band {@code band} of a signature: equal for two signatures that agree on the whole band. */
     public long bandKey(int[] signature, int band) {
-        long h = mix(0xB5AD4ECEDA1CE2A9L + band);
+        long h = Murmur3.fmix64(0xB5AD4ECEDA1CE2A9L + band);
         for (int i = band * rows; i < (band + 1) * rows; i++) {
-            h = mix(h ^ (signature[i] & 0xffffffffL));
+            h = Murmur3.fmix64(h ^ (signature[i] & 0xffffffffL));
         }
         return h;
     }
 
     /** The key of band {@code band} of a compacted signature. */
     public long bandKey(short[] signature, int band) {
-        long h = mix(0xB5AD4ECEDA1CE2A9L + band);
+        long h = Murmur3.fmix64(0xB5AD4ECEDA1CE2A9L + band);
         for (int i = band * rows; i < (band + 1) * rows; i++) {
-            h = mix(h ^ (signature[i] & 0xffffL));
+            h = Murmur3.fmix64(h ^ (signature[i] & 0xffffL));
         }
         return h;
     }
@@ -142,7 +139,7 @@ public final class MinHasher implements Serializable {
                     if (n == out.length) {
                         out = java.util.Arrays.copyOf(out, n * 2);
                     }
-                    out[n++] = mix(h);
+                    out[n++] = Murmur3.fmix64(h);
                     inWord = false;
                 }
                 continue;
@@ -158,15 +155,9 @@ public final class MinHasher implements Serializable {
             if (n == out.length) {
                 out = java.util.Arrays.copyOf(out, n + 1);
             }
-            out[n++] = mix(h);
+            out[n++] = Murmur3.fmix64(h);
         }
         return java.util.Arrays.copyOf(out, n);
     }
 
-    /** The finalizer of SplitMix64 / MurmurHash3: a bijective 64-bit mix. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return z ^ (z >>> 33);
-    }
 }

@@ -45,7 +45,7 @@ public final class TextPreprocessor extends ProcessFunction<TextSample, TextSamp
 
     @Override
     public void processElement(TextSample in, Context ctx, Collector<TextSample> out) {
-        String original = new String(in.textUtf8(), StandardCharsets.UTF_8);
+        String original = in.text();
         String text = normalize ? TextNormalizer.normalize(original) : original;
         if (rules != QualityRules.NONE) {
             FilterReason failed = rules.check(text);

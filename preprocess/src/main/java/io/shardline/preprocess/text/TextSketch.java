@@ -5,7 +5,6 @@ import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.SourceRef;
 import io.shardline.ingest.TextSample;
 import io.shardline.preprocess.NearDedup;
-import java.nio.charset.StandardCharsets;
 
 /** Near dedup of text: MinHash signatures cut to 16 bits a value, one bucket per LSH band. */
 public final class TextSketch implements NearDedup.Sketch<TextSample> {
@@ -20,7 +19,12 @@ public final class TextSketch implements NearDedup.Sketch<TextSample> {
 
     @Override
     public short[] signature(TextSample s) {
-        return MinHasher.compact(hasher.signature(new String(s.textUtf8(), StandardCharsets.UTF_8)));
+        return MinHasher.compact(hasher.signature(s.text()));
+    }
+
+    @Override
+    public int bands() {
+        return hasher.bands();
     }
 
     @Override

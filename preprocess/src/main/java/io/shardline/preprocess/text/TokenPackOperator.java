@@ -1,8 +1,9 @@
 package io.shardline.preprocess.text;
 
+import io.shardline.format.Modality;
 import io.shardline.ingest.PackedSequence;
 import io.shardline.ingest.TextSample;
-import java.nio.charset.StandardCharsets;
+import io.shardline.preprocess.PreprocessMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -62,7 +63,8 @@ public final class TokenPackOperator extends AbstractStreamOperator<PackedSequen
     @Override
     public void open() throws Exception {
         super.open();
-        var group = getMetricGroup().addGroup("shardline").addGroup("modality", "text");
+        var group = getMetricGroup().addGroup(PreprocessMetrics.GROUP)
+                .addGroup(PreprocessMetrics.MODALITY_LABEL, Modality.TEXT.id());
         tokensOut = group.counter("tokens_out");
         sequencesOut = group.counter("sequences_out");
     }
@@ -71,7 +73,7 @@ public final class TokenPackOperator extends AbstractStreamOperator<PackedSequen
     public void processElement(StreamRecord<TextSample> element) {
         emitLeftOver();
         TextSample doc = element.getValue();
-        int[] ids = tokenizer.encodeDocument(new String(doc.textUtf8(), StandardCharsets.UTF_8));
+        int[] ids = tokenizer.encodeDocument(doc.text());
         tokensOut.inc(ids.length);
         packer.add(doc.id(), doc.ref(), ids, this::emit);
     }

@@ -12,12 +12,13 @@ import java.util.Locale;
  * {@code o200k_base}), through JTokkit, a maintained Java implementation that produces the same ids as
  * OpenAI's tiktoken. Documents are encoded as ordinary text: a literal {@code <|endoftext|>} inside a
  * document is tokenized as the characters it is, never as the special token, so no document can forge a
- * document boundary. Not thread-safe to create per record: make one per operator instance.
+ * document boundary. Creating one loads the encoding's vocabulary: make one per operator instance, not per
+ * record.
  */
 public final class Tokenizer {
 
     /** The names {@link #create} accepts. */
-    public static final String ENCODINGS = "r50k_base, p50k_base, cl100k_base, o200k_base";
+    public static final String ENCODINGS = "r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base";
 
     private final String name;
     private final Encoding encoding;
@@ -29,17 +30,21 @@ public final class Tokenizer {
         this.endOfText = endOfText;
     }
 
-    public static Tokenizer create(String encodingName) {
-        String n = encodingName.trim().toLowerCase(Locale.ROOT);
-        EncodingType type = EncodingType.fromName(n).orElseThrow(() -> new IllegalArgumentException(
+    /** The encoding an option names, checked without loading its vocabulary. */
+    public static EncodingType encodingType(String encodingName) {
+        return EncodingType.fromName(encodingName.trim().toLowerCase(Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException(
                 "unknown tokenizer encoding '" + encodingName + "', expected one of " + ENCODINGS));
+    }
+
+    public static Tokenizer create(String encodingName) {
+        EncodingType type = encodingType(encodingName);
         // The <|endoftext|> id of each encoding, as tiktoken defines it.
         int eot = switch (type) {
             case R50K_BASE, P50K_BASE, P50K_EDIT -> 50256;
             case CL100K_BASE -> 100257;
             case O200K_BASE -> 199999;
         };
-        return new Tokenizer(n, Encodings.newLazyEncodingRegistry().getEncoding(type), eot);
+        return new Tokenizer(type.getName(), Encodings.newLazyEncodingRegistry().getEncoding(type), eot);
     }
 
     public String name() {
