@@ -217,13 +217,8 @@ final class BenchCommand implements Callable<Integer> {
         c.set(IngestOptions.IMAGE_TOPIC, prefix + ".raw.image");
         c.set(IngestOptions.SENSOR_TOPIC, prefix + ".raw.sensor");
         c.set(IngestOptions.DEAD_LETTER_TOPIC, prefix + ".dead-letter");
-        c.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, prefix);
-        c.set(IngestOptions.GROUP_ID, prefix);
         c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
         c.set(IngestOptions.BOUNDED, true);
-        c.set(ShardWriterOptions.DATASET_ROOT, dir.resolve("datasets").resolve(prefix).toUri().toString());
-        c.set(ShardWriterOptions.DATASET_NAME, prefix);
-        c.set(PipelineOptions.JOB_NAME, prefix);
         if (!c.contains(CoreOptions.DEFAULT_PARALLELISM)) {
             c.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         }
@@ -255,7 +250,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> jobCpuSecs = new ArrayList<>();
         List<SqlBaseline.Run> sqlRuns = new ArrayList<>();
         List<Double> floorCpuSecs = new ArrayList<>();
-        io.shardline.format.DatasetStore lastStore = null;
+        io.shardline.format.DatasetStore store = null;
         DatasetManifest manifest = null;
         consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
         for (int r = 1; r <= repeats; r++) {
@@ -271,8 +266,7 @@ final class BenchCommand implements Callable<Integer> {
             // Open the dataset's filesystem here, on the main thread, before any job does: Hadoop registers its
             // shutdown hook with the class loader of whoever opens a filesystem first, and a job's class loader
             // is closed by the time the JVM exits.
-            var store = Datasets.store(rc);
-            lastStore = store;
+            store = Datasets.store(rc);
             ThreadCpu threads = threadCpu ? new ThreadCpu() : null;
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
@@ -290,8 +284,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             consumerSecs.add(drain(stack.kafka().bootstrapServers(), topicOf.get(m), n));
             floorCpuSecs.add(preprocessing ? Double.NaN : floor(stack.kafka().bootstrapServers(), m, topicOf.get(m), n, rc, dir.resolve("floor").resolve(name)));
-            new io.shardline.format.DatasetVersions(store).publishNext(false);
-            manifest = store.latest().orElseThrow();
+            io.shardline.format.DatasetStore published = store;
+            manifest = new io.shardline.format.DatasetVersions(store).publishNext(false)
+                    .orElseGet(() -> published.latest().orElseThrow());
             System.err.printf("  %s: pipeline %.2f s, %.2f CPU-s, %d rows in %d shards%n", name, jobSecs.get(jobSecs.size() - 1),
                     jobCpuSecs.get(jobCpuSecs.size() - 1), manifest.totalRows(), manifest.shards().size());
             if (withSql) {
@@ -308,7 +303,7 @@ final class BenchCommand implements Callable<Integer> {
                 median(sqlRuns.stream().map(SqlBaseline.Run::secs).toList()),
                 median(sqlRuns.stream().map(SqlBaseline.Run::cpuSecs).toList()), n);
         return new Result(m, n, bytes, median(consumerSecs), median(jobSecs), median(jobCpuSecs), manifest.rows(m),
-                manifest.totalBytes(), sql, median(floorCpuSecs), tokenCount(lastStore, manifest));
+                manifest.totalBytes(), sql, median(floorCpuSecs), tokenCount(store, manifest));
     }
 
     private static double median(List<Double> values) {
@@ -375,35 +370,27 @@ final class BenchCommand implements Callable<Integer> {
     private static double floor(String bootstrap, Modality m, String topic, long expected, Configuration conf, Path out)
             throws Exception {
         Files.createDirectories(out);
-        Properties p = consumerProperties(bootstrap);
         var decoder = new io.shardline.ingest.EnvelopeDecoder(IngestOptions.limits(conf));
         var settings = io.shardline.shardwriter.ShardWriterSettings.from(conf, "bench-floor");
         long cpu0 = processCpuNanos();
-        long n = 0;
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try (KafkaConsumer<byte[], byte[]> c = consumerAtStart(bootstrap, topic);
                 org.apache.parquet.hadoop.ParquetWriter<Object> w =
                         io.shardline.shardwriter.ShardSinks.localWriter(io.shardline.format.ShardTable.of(m), out.resolve("floor.parquet"), settings)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long t0 = System.nanoTime();
-            while (n < expected) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    var decoded = decoder.decode(m, r);
-                    if (decoded.isDeadLetter()) {
-                        throw new IllegalStateException("bench data must be valid: " + decoded.deadLetter());
-                    }
+            read(c, expected, "the floor pass", r -> {
+                var decoded = decoder.decode(m, r);
+                if (decoded.isDeadLetter()) {
+                    throw new IllegalStateException("bench data must be valid: " + decoded.deadLetter());
+                }
+                try {
                     w.write(switch (m) {
                         case TEXT -> decoded.text();
                         case IMAGE -> decoded.image();
                         case SENSOR -> decoded.sensor();
                     });
-                    n++;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
-                if (System.nanoTime() - t0 > Duration.ofMinutes(10).toNanos()) {
-                    throw new IllegalStateException("the floor pass read only " + n + " of " + expected + " records in 10 minutes");
-                }
-            }
+            });
         }
         double cpu = (processCpuNanos() - cpu0) / 1e9;
         try (var files = Files.list(out)) {
@@ -446,11 +433,7 @@ final class BenchCommand implements Callable<Integer> {
         long tokens = 0;
         long cpu = 0;
         long n = 0;
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(bootstrap), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+        try (KafkaConsumer<byte[], byte[]> c = consumerAtStart(bootstrap, topic)) {
             while (n < records) {
                 var batch = c.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
@@ -458,7 +441,7 @@ final class BenchCommand implements Callable<Integer> {
                     if (doc == null || n >= records) {
                         continue;
                     }
-                    String text = new String(doc.textUtf8(), java.nio.charset.StandardCharsets.UTF_8);
+                    String text = doc.text();
                     long t0 = mx.getCurrentThreadCpuTime();
                     tokens += tokenizer.encodeDocument(text).length;
                     cpu += mx.getCurrentThreadCpuTime() - t0;
@@ -472,35 +455,43 @@ final class BenchCommand implements Callable<Integer> {
         return tokens / (cpu / 1e9);
     }
 
-    private static Properties consumerProperties(String bootstrap) {
+    /** A consumer assigned every partition of {@code topic}, at the beginning, with large fetches. */
+    private static KafkaConsumer<byte[], byte[]> consumerAtStart(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
-        return p;
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return c;
+    }
+
+    /** Polls until {@code expected} records went to {@code each}; fails, naming {@code who}, after 10 minutes. */
+    private static void read(KafkaConsumer<byte[], byte[]> c, long expected, String who,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        long t0 = System.nanoTime();
+        long n = 0;
+        while (n < expected) {
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                each.accept(r);
+                n++;
+            }
+            if (System.nanoTime() - t0 > Duration.ofMinutes(10).toNanos()) {
+                throw new IllegalStateException(who + " read only " + n + " of " + expected + " records in 10 minutes");
+            }
+        }
     }
 
     /** Seconds a plain consumer takes to read {@code expected} records from all partitions of {@code topic}. */
     private static double drain(String bootstrap, String topic, long expected) {
-        Properties p = consumerProperties(bootstrap);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+        try (KafkaConsumer<byte[], byte[]> c = consumerAtStart(bootstrap, topic)) {
             long t0 = System.nanoTime();
-            long n = 0;
-            long sink = 0;
-            while (n < expected) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    sink += r.value().length; // touch the value, as any real consumer would
-                    n++;
-                }
-                if (System.nanoTime() - t0 > Duration.ofMinutes(10).toNanos()) {
-                    throw new IllegalStateException("the consumer read only " + n + " of " + expected + " records in 10 minutes");
-                }
-            }
-            if (sink < 0) {
+            long[] sink = {0};
+            read(c, expected, "the consumer", r -> sink[0] += r.value().length); // touch the value, as any real consumer would
+            if (sink[0] < 0) {
                 throw new IllegalStateException("impossible");
             }
             return (System.nanoTime() - t0) / 1e9;

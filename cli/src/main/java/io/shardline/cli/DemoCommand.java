@@ -154,7 +154,8 @@ final class DemoCommand implements Callable<Integer> {
             DatasetStore store = Datasets.store(conf);
             long t1 = System.nanoTime();
             JobClient client = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job);
-            long expectedRows = data.expected().kept();
+            SampleData.Expected expected = data.expected();
+            long expectedRows = expected.kept();
             Progress committed = new Progress(System.err, "rows committed", expectedRows);
             CompletableFuture<?> result = client.getJobExecutionResult();
             CommittedRows rows = new CommittedRows(store);
@@ -167,23 +168,20 @@ final class DemoCommand implements Callable<Integer> {
             committed.done(rows.count());
 
             // The job published versions as it went; this adds the shards of its final checkpoint.
-            new DatasetVersions(store).publishNext(false);
-            DatasetManifest manifest = store.latest().orElseThrow();
+            DatasetManifest manifest = new DatasetVersions(store).publishNext(false)
+                    .orElseGet(() -> store.latest().orElseThrow());
             Properties kafka = new Properties();
             kafka.put("bootstrap.servers", stack.kafka().bootstrapServers());
             List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, conf.get(IngestOptions.DEAD_LETTER_TOPIC),
                     Duration.ofSeconds(60));
-            Map<String, Long> filtered = FilteredRows.countByReason(store, manifest);
-            printSummary(out, data, manifest, store, letters, filtered, IngestOptions.topics(conf), bytesIn, produceSecs, jobSecs);
-            long sampleRows = 0;
-            for (Modality m : Modality.values()) {
-                sampleRows += manifest.rows(m);
-            }
-            boolean complete = sampleRows == expectedRows && letters.size() == data.expected().deadLetters()
-                    && (!conf.get(PreprocessOptions.KEEP_FILTERED) || filtered.equals(data.expected().filteredByReason()));
+            FilteredRows.Counts filtered = FilteredRows.count(store, manifest);
+            boolean complete = sampleRows(manifest) == expectedRows && letters.size() == expected.deadLetters()
+                    && (!conf.get(PreprocessOptions.KEEP_FILTERED) || filtered.byReason().equals(expected.filteredByReason()));
+            printSummary(out, data, manifest, store, letters, filtered, IngestOptions.topics(conf), bytesIn, produceSecs, jobSecs,
+                    complete);
             if (!complete) {
                 out.printf("MISMATCH: expected %,d rows, %,d dead letters and filtered %s%n", expectedRows,
-                        data.expected().deadLetters(), data.expected().filteredByReason());
+                        expected.deadLetters(), expected.filteredByReason());
                 return 1;
             }
             return 0;
@@ -191,16 +189,14 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printSummary(PrintStream out, SampleData data, DatasetManifest m, DatasetStore store,
-            List<DeadLetterReader.Letter> letters, Map<String, Long> filtered, Map<String, Modality> topics, long bytesIn,
-            double produceSecs, double jobSecs) {
-        SampleData.Expected expected = data.expected();
+            List<DeadLetterReader.Letter> letters, FilteredRows.Counts filtered, Map<String, Modality> topics, long bytesIn,
+            double produceSecs, double jobSecs, boolean complete) {
         Map<Modality, Long> in = new EnumMap<>(Modality.class);
         for (long i = 0; i < data.plan().records(); i++) {
             in.merge(data.fate(i).modality(), 1L, Long::sum);
         }
         out.println();
         out.println("Records            in          rows out   dead letters     filtered");
-        Map<Modality, Long> filteredBy = FilteredRows.countByModality(store, m);
         Map<Modality, Long> deadBy = new EnumMap<>(Modality.class);
         for (DeadLetterReader.Letter l : letters) {
             Modality mod = topics.get(l.sourceTopic());
@@ -210,20 +206,16 @@ final class DemoCommand implements Callable<Integer> {
         }
         for (Modality mod : Modality.values()) {
             out.printf("  %-10s %,12d %,14d %,14d %,12d%n", mod.id(), in.getOrDefault(mod, 0L), m.rows(mod),
-                    deadBy.getOrDefault(mod, 0L), filteredBy.getOrDefault(mod, 0L));
+                    deadBy.getOrDefault(mod, 0L), filtered.byModality().getOrDefault(mod, 0L));
         }
-        long rows = 0;
-        for (Modality mod : Modality.values()) {
-            rows += m.rows(mod);
-        }
-        out.printf("  %-10s %,12d %,14d %,14d %,12d%n", "total", data.plan().records(), rows, letters.size(),
-                filtered.values().stream().mapToLong(Long::longValue).sum());
+        out.printf("  %-10s %,12d %,14d %,14d %,12d%n", "total", data.plan().records(), sampleRows(m), letters.size(),
+                filtered.byReason().values().stream().mapToLong(Long::longValue).sum());
         out.println();
         out.println("Dead letters by reason");
         DeadLetterReader.countByReason(letters).forEach((r, n) -> out.printf("  %-24s %,8d%n", r, n));
         out.println();
         out.println("Filtered by reason (the 'filtered' table)");
-        filtered.forEach((r, n) -> out.printf("  %-24s %,8d%n", r, n));
+        filtered.byReason().forEach((r, n) -> out.printf("  %-24s %,8d%n", r, n));
         if (m.rows(ShardTable.TEXT_TOKENS) > 0 || m.rows(ShardTable.SENSOR_WINDOWS) > 0) {
             out.println();
             out.printf("Derived tables: %,d packed token sequences (text-tokens), %,d sensor windows (sensor-windows)%n",
@@ -237,10 +229,19 @@ final class DemoCommand implements Callable<Integer> {
                 bytesIn / 1e6 / jobSecs, jobSecs);
         out.printf("Shards:   %s/shards/%n", store.root());
         out.printf("Manifest: %s%n", store.versionPath(m.version()));
-        if (expected.kept() == rows && expected.filteredByReason().equals(filtered)) {
+        if (complete) {
             out.println("Check: every valid record is in exactly one shard or, filtered, in the audit table with its reason;"
                     + " every malformed one is a dead letter.");
         }
+    }
+
+    /** Rows of the three sample tables: one per record kept. */
+    private static long sampleRows(DatasetManifest m) {
+        long rows = 0;
+        for (Modality mod : Modality.values()) {
+            rows += m.rows(mod);
+        }
+        return rows;
     }
 
     /** Replaces a previous demo's folder; refuses to touch any other non-empty folder. */

@@ -11,40 +11,44 @@ import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 
 /** Counts of a version's 'filtered' table, read back from its shards. */
 final class FilteredRows {
 
+    /** Only the two columns counted: the payloads (image bytes among them) are never read. */
+    private static final String PROJECTION = "message filtered { required binary " + ShardSchemas.MODALITY + " (STRING);"
+            + " required binary " + ShardSchemas.REASON + " (STRING); }";
+
+    record Counts(Map<String, Long> byReason, Map<Modality, Long> byModality) {}
+
     private FilteredRows() {}
 
-    static Map<String, Long> countByReason(DatasetStore store, DatasetManifest manifest) {
-        return count(store, manifest, g -> g.getString(ShardSchemas.REASON, 0), new TreeMap<>());
-    }
-
-    static Map<Modality, Long> countByModality(DatasetStore store, DatasetManifest manifest) {
-        return count(store, manifest, g -> Modality.fromId(g.getString(ShardSchemas.MODALITY, 0)), new EnumMap<>(Modality.class));
-    }
-
-    private static <K> Map<K, Long> count(DatasetStore store, DatasetManifest manifest, Function<Group, K> key, Map<K, Long> out) {
+    static Counts count(DatasetStore store, DatasetManifest manifest) {
+        Map<String, Long> byReason = new TreeMap<>();
+        Map<Modality, Long> byModality = new EnumMap<>(Modality.class);
+        Configuration conf = new Configuration(store.fileSystem().getConf());
+        conf.set(ReadSupport.PARQUET_READ_SCHEMA, PROJECTION);
         for (ShardEntry s : manifest.shards()) {
             if (s.table() != ShardTable.FILTERED) {
                 continue;
             }
             try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), store.resolve(s.path()))
-                    .withConf(store.fileSystem().getConf())
+                    .withConf(conf)
                     .build()) {
                 Group g;
                 while ((g = reader.read()) != null) {
-                    out.merge(key.apply(g), 1L, Long::sum);
+                    byReason.merge(g.getString(ShardSchemas.REASON, 0), 1L, Long::sum);
+                    byModality.merge(Modality.fromId(g.getString(ShardSchemas.MODALITY, 0)), 1L, Long::sum);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read filtered shard " + s.path(), e);
             }
         }
-        return out;
+        return new Counts(byReason, byModality);
     }
 }

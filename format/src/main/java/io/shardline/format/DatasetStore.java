@@ -33,7 +33,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * mapped to S3A, {@code hdfs://}). Layout under the dataset root:
  *
  * <pre>
- *   shards/&lt;modality&gt;/part-*.parquet   committed shards (in-progress files are hidden dot-files)
+ *   shards/&lt;table&gt;/part-*.parquet      committed shards (in-progress files are hidden dot-files)
  *   versions/v00000001.json             one immutable manifest per version
  * </pre>
  *

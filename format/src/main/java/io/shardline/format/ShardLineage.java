@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param configFingerprint fingerprint of the pipeline configuration that wrote the shard
  * @param rows rows written, equal to the footer's row count
  * @param sources per source partition, the offsets whose records are rows of this shard
- * @param writer which writer produced it ({@code subtask-N}), for operators reading logs
+ * @param writer which release of shardline wrote it ({@code shardline/<version>})
  */
 public record ShardLineage(
         int formatVersion,

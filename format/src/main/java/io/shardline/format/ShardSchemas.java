@@ -15,11 +15,11 @@ import org.apache.parquet.schema.Types;
 import org.apache.parquet.schema.Types.GroupBuilder;
 
 /**
- * The Parquet schema of each modality's shards. Only standard logical types (STRING, TIMESTAMP(MILLIS, UTC),
- * MAP), so that pyarrow, DuckDB and Spark read the shards as they are. Column names are constants here; the
+ * The Parquet schema of each table's shards ({@link ShardTable}). Only standard logical types (STRING,
+ * TIMESTAMP(MILLIS, UTC), MAP, LIST), so that pyarrow, DuckDB and Spark read the shards as they are. Column names are constants here; the
  * writer and every reader use them.
  *
- * <p>Every schema ends with the provenance columns: {@code kafka_topic}, {@code kafka_partition},
+ * <p>The schema of every record table (text, image, sensor, filtered) ends with the provenance columns: {@code kafka_topic}, {@code kafka_partition},
  * {@code kafka_offset} (together the stable id of the source record), {@code kafka_timestamp} and
  * {@code ingest_time} (when shardline decoded the record).
  */
@@ -93,7 +93,7 @@ public final class ShardSchemas {
 
     /**
      * Records preprocessing dropped: why, and the record's content as it was ingested (text as UTF-8, image
-     * bytes, sensor readings as JSON), so that a rule can be audited and the record recovered.
+     * bytes), so that a rule can be audited and the record recovered.
      */
     private static final MessageType FILTERED_SCHEMA = provenance(header(Types.buildMessage())
             .required(BINARY).as(stringType()).named(MODALITY)

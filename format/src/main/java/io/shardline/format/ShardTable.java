@@ -5,36 +5,35 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The tables of a dataset. Each has its own Parquet schema ({@link ShardSchemas}) and its own folder,
- * {@code shards/<id>/}. The three sample tables hold one row per record of their modality; the others are
- * derived from them.
+ * {@code shards/<id>/}. The three sample tables hold one row per record of their modality; the filtered
+ * table one row per record preprocessing dropped; the derived tables (text-tokens, sensor-windows) rows built
+ * from many records.
  */
 public enum ShardTable {
     /** Text documents, one row per document. */
-    TEXT("text", Modality.TEXT, false),
+    TEXT("text", false),
     /** Images, one row per image. */
-    IMAGE("image", Modality.IMAGE, false),
+    IMAGE("image", false),
     /** Sensor readings, one row per record. */
-    SENSOR("sensor", Modality.SENSOR, false),
+    SENSOR("sensor", false),
     /**
      * The text documents tokenized and packed into fixed-length sequences, documents separated by the
      * encoding's end-of-text token. Derived from the text table: its rows are not records.
      */
-    TEXT_TOKENS("text-tokens", Modality.TEXT, true),
+    TEXT_TOKENS("text-tokens", true),
     /** Sensor readings resampled and cut into fixed-length windows per device. Derived from the sensor table. */
-    SENSOR_WINDOWS("sensor-windows", Modality.SENSOR, true),
+    SENSOR_WINDOWS("sensor-windows", true),
     /**
      * Records that preprocessing filtered out, with the reason: an audit table, written only when asked
      * for. Rows of every modality.
      */
-    FILTERED("filtered", null, false);
+    FILTERED("filtered", false);
 
     private final String id;
-    private final Modality modality;
     private final boolean derived;
 
-    ShardTable(String id, Modality modality, boolean derived) {
+    ShardTable(String id, boolean derived) {
         this.id = id;
-        this.modality = modality;
         this.derived = derived;
     }
 
@@ -50,11 +49,6 @@ public enum ShardTable {
     @JsonValue
     public String id() {
         return id;
-    }
-
-    /** The modality whose records the table holds; null for a table of several modalities. */
-    public Modality modality() {
-        return modality;
     }
 
     /** The table of a modality's samples. */

@@ -7,7 +7,7 @@ import io.shardline.format.Modality;
  * content as it was ingested.
  *
  * @param reason the filter reason's code ({@code too-few-words}, {@code exact-duplicate}, ...)
- * @param payload the record's content: text as UTF-8, image bytes, or sensor readings as JSON
+ * @param payload the record's content: text as UTF-8 or image bytes (no sensor step drops readings)
  */
 public record FilteredSample(String id, String source, long eventTime, Modality modality, String reason, byte[] payload,
         SourceRef ref, long ingestTime) {

@@ -40,16 +40,18 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  *   KafkaSource(raw.text, raw.image, raw.sensor)  -- decode, validate (never throws)
  *     -> route by modality
- *          text   -> preprocess -> FileSink(Parquet, shards/text)      (dropped records -> shards/filtered, if kept)
- *          image  -> preprocess -> FileSink(Parquet, shards/image)
- *          sensor -> preprocess -> FileSink(Parquet, shards/sensor)
- *          dead letters -> KafkaSink(dead-letter topic, exactly-once transactions)
+ *          text   -> preprocess -> FileSink(shards/text), and FileSink(shards/text-tokens) when tokenizing
+ *          image  -> preprocess -> FileSink(shards/image)
+ *          sensor -> preprocess -> FileSink(shards/sensor), and FileSink(shards/sensor-windows) when windowing
+ *          records preprocessing drops, when kept -> FileSink(shards/filtered)
+ *          dead letters (and late sensor readings) -> KafkaSink(dead-letter topic, exactly-once transactions)
  *     -> version publisher (parallelism 1, checkpoint notifications only)
  * </pre>
  *
- * All operators have the same parallelism. Up to the shard sinks they chain into one task per subtask, so
- * records are not serialized between them, except where preprocessing must see the whole stream (text dedup
- * is keyed by the text's hash, which moves each document to the subtask that owns its key). Operator uids are pinned ({@link Uids}): savepoints stay restorable across
+ * All operators but the publisher have the same parallelism. Up to the shard sinks they chain into one task
+ * per subtask, so records are not serialized between them, except where preprocessing must see the whole
+ * stream or one key's records together: text dedup (keyed by the text's hash), near dedup (by bucket, then by
+ * record) and sensor windows (by device) move each record to the subtask that owns its key. Operator uids are pinned ({@link Uids}): savepoints stay restorable across
  * upgrades as long as these names stay.
  */
 public final class ShardlinePipeline {

@@ -210,9 +210,7 @@ public final class RowWriters {
         public void write(RecordConsumer rc, PackedSequence s) {
             string(rc, SEQUENCE_ID, 0, s.id());
             string(rc, ENCODING, 1, s.encoding());
-            rc.startField(TOKENS, 2);
-            rc.startGroup();
-            rc.startField("list", 0);
+            startList(rc, TOKENS, 2);
             for (int t : s.tokens()) {
                 rc.startGroup();
                 rc.startField("element", 0);
@@ -220,20 +218,14 @@ public final class RowWriters {
                 rc.endField("element", 0);
                 rc.endGroup();
             }
-            rc.endField("list", 0);
-            rc.endGroup();
-            rc.endField(TOKENS, 2);
-            rc.startField(DOCUMENT_IDS, 3);
-            rc.startGroup();
-            rc.startField("list", 0);
+            endList(rc, TOKENS, 2);
+            startList(rc, DOCUMENT_IDS, 3);
             for (String id : s.documentIds()) {
                 rc.startGroup();
                 string(rc, "element", 0, id);
                 rc.endGroup();
             }
-            rc.endField("list", 0);
-            rc.endGroup();
-            rc.endField(DOCUMENT_IDS, 3);
+            endList(rc, DOCUMENT_IDS, 3);
         }
     };
 

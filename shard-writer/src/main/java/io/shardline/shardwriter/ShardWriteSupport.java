@@ -3,6 +3,7 @@ package io.shardline.shardwriter;
 import io.shardline.format.ManifestCodec;
 import io.shardline.format.ShardLineage;
 import io.shardline.format.ShardSchemas;
+import io.shardline.ingest.SourceRef;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -19,6 +20,8 @@ final class ShardWriteSupport<T> extends WriteSupport<T> {
     private final String configFingerprint;
     private final String writerVersion;
     private final LineageTracker lineage = new LineageTracker();
+    /** Bound once: the row path calls it for every row. */
+    private final java.util.function.Consumer<SourceRef> addRef = lineage::add;
     private RecordConsumer consumer;
 
     ShardWriteSupport(ShardRowWriter<T> rows, String configFingerprint, String writerVersion) {
@@ -47,7 +50,7 @@ final class ShardWriteSupport<T> extends WriteSupport<T> {
         consumer.startMessage();
         rows.write(consumer, sample);
         consumer.endMessage();
-        rows.forEachRef(sample, lineage::add);
+        rows.forEachRef(sample, addRef);
         lineage.row();
     }
 

@@ -34,7 +34,8 @@ public final class ShardWriterOptions {
             .memoryType()
             .defaultValue(MemorySize.parse("32mb"))
             .withDescription("Parquet row group size. Each open shard buffers up to one row group in memory: a"
-                    + " writer subtask holds one open shard per table (text, image, sensor, and filtered when kept),"
+                    + " writer subtask holds one open shard per table it writes (text, image, sensor; filtered,"
+                    + " text-tokens and sensor-windows when on),"
                     + " so budget that many times this per subtask of TaskManager heap.");
 
     public static final ConfigOption<MemorySize> PAGE_SIZE = ConfigOptions.key("shardline.shard-writer.page-size")
