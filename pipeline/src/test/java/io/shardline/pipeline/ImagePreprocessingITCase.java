@@ -8,9 +8,12 @@ import io.shardline.format.ShardSchemas;
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.EnvelopeDecoder;
 import io.shardline.ingest.IngestOptions;
+import io.shardline.ingest.Ingested;
 import io.shardline.pipeline.testutils.EmbeddedStackTest;
+import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
+import io.shardline.pipeline.testutils.Throttle;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
 import java.awt.Color;
@@ -31,14 +34,17 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,7 +57,8 @@ import org.junit.jupiter.api.Test;
  * Image preprocessing in the running job: good pictures, generated and real (two public-domain photographs),
  * are resized and re-encoded with their sizes and hashes in the image table; a PNG declaring 100,000 x 100,000 pixels, a truncated JPEG and bytes that are
  * no image are refused with their reasons; a re-encoded copy of an earlier picture is dropped as a near
- * duplicate.
+ * duplicate, also when the job restarts from a checkpoint between the original and its copy (two injected
+ * failures: the hash buckets come back from state).
  */
 class ImagePreprocessingITCase extends EmbeddedStackTest {
 
@@ -115,6 +122,7 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
     void imagesAreCheckedDecodedResizedHashedAndDeduplicated() throws Exception {
         Configuration c = TestJobs.conf(stack, "images", tmp.resolve("datasets").resolve("images").toUri().toString(), PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+        TestJobs.restartOnFailure(c);
         c.set(PreprocessOptions.KEEP_FILTERED, true);
         c.set(PreprocessOptions.IMAGE_NEAR_DEDUP, true);
         c.set(PreprocessOptions.IMAGE_SHORTER_SIDE, 64);
@@ -172,9 +180,16 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
             producer.flush();
         }
 
+        FailingMapper.FAILURES.set(0);
         Configuration job = PipelineOptions.withDefaults(c);
-        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
-                .get(5, TimeUnit.MINUTES);
+        // About 27 images per subtask at 40 ms each: checkpoints complete mid-stream, the first failure comes
+        // after a few images and the second, after the restore, still has images to come.
+        UnaryOperator<DataStream<Ingested>> faults = s -> s.map(new Throttle<Ingested>(1, 40))
+                .returns(TypeInformation.of(Ingested.class)).name("throttle")
+                .map(new FailingMapper<Ingested>(2, 5)).returns(TypeInformation.of(Ingested.class)).name("fault-injector");
+        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(faults), job)
+                .getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
         Datasets.versions(c).publishNext(false);
         DatasetStore store = Datasets.store(c);
         DatasetManifest manifest = store.latest().orElseThrow();
@@ -182,14 +197,14 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
         Map<String, String> filtered = new HashMap<>();
         for (ShardRows.Row row : ShardRows.read(store, manifest)) {
             if (row.shard().startsWith("shards/filtered/")) {
-                filtered.put(row.id(), row.reason());
+                assertThat(filtered.put(row.id(), row.reason())).as("filtered row %s twice", row.id()).isNull();
             }
         }
         assertThat(filtered).isEqualTo(expectedReason);
 
         Map<String, Group> kept = new HashMap<>();
         for (Group g : ShardRows.groups(store, manifest, ShardTable.IMAGE)) {
-            kept.put(g.getString(ShardSchemas.ID, 0), g);
+            assertThat(kept.put(g.getString(ShardSchemas.ID, 0), g)).as("image row twice").isNull();
         }
         assertThat(kept.keySet()).isEqualTo(expectedSize.keySet());
         for (Map.Entry<String, Group> e : kept.entrySet()) {

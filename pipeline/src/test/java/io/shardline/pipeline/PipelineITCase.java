@@ -40,7 +40,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -202,9 +201,7 @@ class PipelineITCase {
     @Test
     void exactlyOnceAcrossInjectedFailures() throws Exception {
         Configuration c = conf("failures", fileRoot("failures"));
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        TestJobs.restartOnFailure(c);
         SampleData data = data(RECORDS);
         data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS, n -> {});
         FailingMapper.FAILURES.set(0);

@@ -29,7 +29,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -204,9 +203,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
         c.set(PreprocessOptions.SENSOR_WINDOW_STRIDE, 26);
         c.set(PreprocessOptions.SENSOR_NORMALIZATION, SensorWindower.Normalization.RUNNING);
         if (failures) {
-            c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-            c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+            TestJobs.restartOnFailure(c);
         }
         List<String> lines;
         try (var in = SensorWindowsITCase.class.getResourceAsStream("/real-data/sensor/mauna-loa-co2-weekly.csv")) {

@@ -32,7 +32,6 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -122,9 +121,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
     @Test
     void textIsCleanedFilteredRedactedAndDedupedExactlyOnceAcrossFailures() throws Exception {
         Configuration c = conf("text-preprocess");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        TestJobs.restartOnFailure(c);
 
         SplittableRandom r = new SplittableRandom(11);
         List<Doc> docs = new ArrayList<>();

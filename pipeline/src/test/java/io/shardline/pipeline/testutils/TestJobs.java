@@ -39,4 +39,12 @@ public final class TestJobs {
                 c.get(IngestOptions.SENSOR_TOPIC), c.get(IngestOptions.DEAD_LETTER_TOPIC)));
         return c;
     }
+
+    /** Lets the job restart from its last checkpoint after a failure, up to five times, 200 ms apart. */
+    public static Configuration restartOnFailure(Configuration c) {
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));
+        return c;
+    }
 }
