@@ -1,9 +1,7 @@
 package io.shardline.cli;
 
+import io.shardline.format.ConfigFile;
 import io.shardline.pipeline.OptionsCatalog;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,7 @@ public final class ConfigSources {
         Set<String> keys = known.stream().map(ConfigOption::key).collect(Collectors.toSet());
         Configuration c = new Configuration();
         if (file != null) {
-            readFile(file).forEach((k, v) -> put(c, k, v, keys, "config file " + file));
+            ConfigFile.read(file).forEach((k, v) -> put(c, k, v, keys, "config file " + file));
         }
         for (ConfigOption<?> o : known) {
             String value = env.get(OptionsCatalog.environmentVariable(o.key()));
@@ -42,35 +40,6 @@ public final class ConfigSources {
             put(c, s.substring(0, eq).trim(), s.substring(eq + 1).trim(), keys, "--set");
         }
         return c;
-    }
-
-    /** A flat file of {@code key: value} (YAML) or {@code key=value} lines; {@code #} starts a comment. */
-    static Map<String, String> readFile(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file, e);
-        }
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int colon = line.indexOf(": ");
-            int eq = line.indexOf('=');
-            int at = colon > 0 && (eq < 0 || colon < eq) ? colon : eq;
-            if (at < 1) {
-                throw new IllegalArgumentException(file + " line " + (n + 1) + ": expected 'key: value' or 'key=value'");
-            }
-            String value = line.substring(at + (at == colon ? 2 : 1)).strip();
-            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
-                value = value.substring(1, value.length() - 1);
-            }
-            out.put(line.substring(0, at).strip(), value);
-        }
-        return out;
     }
 
     private static void put(Configuration c, String key, String value, Set<String> known, String where) {

@@ -1,5 +1,6 @@
 package io.shardline.shardwriter;
 
+import io.shardline.format.S3Access;
 import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -34,21 +35,15 @@ public final class S3Settings {
 
     /** Hadoop configuration for S3A; {@code s3://} URIs are read through S3A as well. */
     public static org.apache.hadoop.conf.Configuration hadoopConfig(ReadableConfig conf) {
-        org.apache.hadoop.conf.Configuration c = new org.apache.hadoop.conf.Configuration();
-        conf.getOptional(ShardWriterOptions.S3_ENDPOINT).ifPresent(e -> {
-            c.set("fs.s3a.endpoint", e);
-            c.set("fs.s3a.connection.ssl.enabled", Boolean.toString(e.startsWith("https:")));
-        });
-        c.set("fs.s3a.endpoint.region", conf.get(ShardWriterOptions.S3_REGION));
-        c.set("fs.s3a.path.style.access", Boolean.toString(conf.get(ShardWriterOptions.S3_PATH_STYLE)));
-        credentials(conf).ifPresent(k -> {
-            c.set("fs.s3a.access.key", k[0]);
-            c.set("fs.s3a.secret.key", k[1]);
-            c.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-        });
-        c.set("fs.s3a.directory.marker.retention", "keep");
-        c.set("fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
-        return c;
+        return access(conf).hadoopConfig();
+    }
+
+    /** The store these options name, as the job and the feeder both describe it. */
+    public static S3Access access(ReadableConfig conf) {
+        credentials(conf); // the same check, with the option names in its message
+        return new S3Access(conf.getOptional(ShardWriterOptions.S3_ENDPOINT), conf.get(ShardWriterOptions.S3_REGION),
+                conf.get(ShardWriterOptions.S3_PATH_STYLE), conf.getOptional(ShardWriterOptions.S3_ACCESS_KEY),
+                conf.getOptional(ShardWriterOptions.S3_SECRET_KEY));
     }
 
     private static Optional<String[]> credentials(ReadableConfig conf) {

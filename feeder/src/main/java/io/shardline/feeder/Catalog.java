@@ -1,0 +1,153 @@
+package io.shardline.feeder;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.ShardEntry;
+import io.shardline.format.ShardIntegrityException;
+import io.shardline.format.ShardTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.schema.MessageTypeParser;
+
+/**
+ * The datasets a feeder serves: their pinned versions (manifests are immutable, so each is read once) and
+ * the verified bytes of their shards.
+ */
+final class Catalog {
+
+    /** One table of one version, as served: its shards in manifest order and the Arrow schema of the requested columns. */
+    record Table(String dataset, long version, ShardTable table, List<ShardEntry> shards, Schema schema) {
+        long[] rows() {
+            return shards.stream().mapToLong(ShardEntry::rows).toArray();
+        }
+    }
+
+    private final Map<String, DatasetStore> stores = new LinkedHashMap<>();
+    private final Map<String, DatasetManifest> manifests = new ConcurrentHashMap<>();
+    private final long maxShardBytes;
+    private final FeederMetrics metrics;
+
+    Catalog(Map<String, URI> datasets, Configuration hadoop, long maxFooterBytes, long maxShardBytes, FeederMetrics metrics) {
+        datasets.forEach((name, root) -> stores.put(name, new DatasetStore(name, root, hadoop, maxFooterBytes)));
+        this.maxShardBytes = Math.min(maxShardBytes, Integer.MAX_VALUE - 8);
+        this.metrics = metrics;
+    }
+
+    DatasetStore store(String dataset) {
+        DatasetStore s = stores.get(dataset);
+        if (s == null) {
+            throw new IllegalArgumentException("no dataset '" + dataset + "' here; this feeder serves " + stores.keySet());
+        }
+        return s;
+    }
+
+    Map<String, DatasetStore> stores() {
+        return stores;
+    }
+
+    /** The newest published version of a dataset. */
+    long latest(String dataset) {
+        List<Long> versions = store(dataset).versions();
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("dataset '" + dataset + "' has no published version yet");
+        }
+        return versions.get(versions.size() - 1);
+    }
+
+    DatasetManifest manifest(String dataset, long version) {
+        DatasetStore store = store(dataset);
+        return manifests.computeIfAbsent(dataset + "@" + version, k -> {
+            if (!store.versions().contains(version)) {
+                throw new IllegalArgumentException("dataset '" + dataset + "' has no version " + version + "; it has " + store.versions());
+            }
+            return store.read(version);
+        });
+    }
+
+    Table table(FeedRequest request) {
+        DatasetManifest m = manifest(request.dataset(), request.version());
+        ShardTable t;
+        try {
+            t = ShardTable.fromId(request.table());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("no table '" + request.table() + "': " + e.getMessage(), e);
+        }
+        String schemaText = m.schemas().get(t.id());
+        if (schemaText == null) {
+            throw new IllegalArgumentException("version " + m.version() + " of '" + m.dataset() + "' has no shards of table '"
+                    + t.id() + "'; its tables are " + m.schemas().keySet());
+        }
+        Schema schema = ArrowColumns.arrowSchema(ArrowColumns.project(MessageTypeParser.parseMessageType(schemaText), request.columns()));
+        List<ShardEntry> shards = new ArrayList<>();
+        for (ShardEntry s : m.shards()) {
+            if (s.table() == t && s.rows() > 0) {
+                shards.add(s);
+            }
+        }
+        return new Table(m.dataset(), m.version(), t, List.copyOf(shards), schema);
+    }
+
+    /**
+     * The whole shard, read sequentially and checked against the manifest's size and SHA-256 before any row
+     * of it is served.
+     */
+    byte[] read(String dataset, ShardEntry shard) {
+        if (shard.bytes() > maxShardBytes) {
+            throw new IllegalArgumentException("shard " + shard.path() + " is " + shard.bytes() + " bytes, above "
+                    + FeederOptions.MAX_SHARD_SIZE.key() + " (" + maxShardBytes + ")");
+        }
+        DatasetStore store = store(dataset);
+        Path path = store.resolve(shard.path());
+        byte[] bytes = new byte[(int) shard.bytes()];
+        MessageDigest sha = sha256();
+        try (InputStream in = store.fileSystem().open(path)) {
+            int at = 0;
+            while (at < bytes.length) {
+                int n = in.read(bytes, at, Math.min(1 << 20, bytes.length - at));
+                if (n < 0) {
+                    metrics.checksumFailures.increment();
+                    throw new ShardIntegrityException("shard " + shard.path() + " of dataset '" + dataset + "' ends after "
+                            + at + " bytes; the manifest says " + shard.bytes() + ": it is truncated");
+                }
+                sha.update(bytes, at, n);
+                at += n;
+            }
+            if (in.read() >= 0) {
+                metrics.checksumFailures.increment();
+                throw new ShardIntegrityException("shard " + shard.path() + " of dataset '" + dataset
+                        + "' is longer than the " + shard.bytes() + " bytes the manifest gives: it was changed");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read shard " + path + ": " + e.getMessage(), e);
+        }
+        metrics.shardBytesRead.add(bytes.length);
+        String actual = HexFormat.of().formatHex(sha.digest());
+        if (!actual.equals(shard.sha256())) {
+            metrics.checksumFailures.increment();
+            throw new ShardIntegrityException("shard " + shard.path() + " of dataset '" + dataset + "' is corrupt: its SHA-256 is "
+                    + actual + ", the manifest says " + shard.sha256() + ". Nothing of it was served; restore the"
+                    + " shard from a copy, or check the version with the versions command.");
+        }
+        return bytes;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.shardline.feeder;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * One DoGet: a rank's share of an epoch, sent as one Arrow record batch per training batch. It holds the
+ * decoded shards of the windows its next batch needs plus those it reads ahead, builds each batch in its own
+ * allocator (capped by the client-memory option), and builds the next only when the client can take it.
+ */
+final class FeedStream {
+
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final FeedRequest request;
+    private final Catalog catalog;
+    private final Catalog.Table table;
+    private final ShardCache cache;
+    private final EpochPlan plan;
+    private final RankSchedule schedule;
+    private final int readAhead;
+    private final Duration stallTimeout;
+    private final FeederMetrics.Client client;
+    /** Shard index -> lease, for the windows being served and read ahead. */
+    private final Map<Integer, ShardCache.Lease> held = new HashMap<>();
+    private final Map<Integer, DecodedShard> ready = new HashMap<>();
+    private final Object readiness = new Object();
+
+    FeedStream(FeedRequest request, Catalog catalog, Catalog.Table table, ShardCache cache, int readAhead,
+            Duration stallTimeout, FeederMetrics.Client client) {
+        this.request = request;
+        this.catalog = catalog;
+        this.table = table;
+        this.cache = cache;
+        this.plan = new EpochPlan(table.rows(), request.version(), request.seed(), request.epoch(), request.shuffleWindow());
+        this.schedule = new RankSchedule(plan.size(), request);
+        this.readAhead = readAhead;
+        this.stallTimeout = stallTimeout;
+        this.client = client;
+    }
+
+    /** Sends every batch, or an error; always frees what it held. */
+    void run(ServerStreamListener listener, BufferAllocator allocator) {
+        try {
+            listener.setOnReadyHandler(this::wakeUp);
+        } catch (UnsupportedOperationException e) {
+            // polled below instead
+        }
+        try (VectorSchemaRoot out = VectorSchemaRoot.create(table.schema(), allocator)) {
+            listener.start(out);
+            for (long k = 0; k < schedule.batches(); k++) {
+                hold(k);
+                awaitReady(listener);
+                long assembling = System.nanoTime();
+                fill(out, k);
+                listener.putNext();
+                client.waitNanos.add(System.nanoTime() - assembling);
+                client.batches.increment();
+                client.samples.add(out.getRowCount());
+                for (FieldVector v : out.getFieldVectors()) {
+                    client.bytes.add(v.getBufferSize());
+                }
+            }
+            listener.completed();
+        } finally {
+            held.values().forEach(ShardCache.Lease::close);
+            held.clear();
+            ready.clear();
+        }
+    }
+
+    private void wakeUp() {
+        synchronized (readiness) {
+            readiness.notifyAll();
+        }
+    }
+
+    /** Backpressure: waits while the client has not taken what was sent; gives up after the stall timeout. */
+    private void awaitReady(ServerStreamListener listener) {
+        long start = System.nanoTime();
+        while (!listener.isReady()) {
+            if (listener.isCancelled()) {
+                throw new CancellationException("the client cancelled the stream");
+            }
+            if (System.nanoTime() - start > stallTimeout.toNanos()) {
+                throw CallStatus.TIMED_OUT.withDescription("the client read nothing for " + stallTimeout.toSeconds()
+                        + " s (" + FeederOptions.STALL_TIMEOUT.key() + "): stream dropped").toRuntimeException();
+            }
+            synchronized (readiness) {
+                try {
+                    readiness.wait(TimeUnit.NANOSECONDS.toMillis(POLL_NANOS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted");
+                }
+            }
+        }
+        client.backpressureNanos.add(System.nanoTime() - start);
+        if (listener.isCancelled()) {
+            throw new CancellationException("the client cancelled the stream");
+        }
+    }
+
+    /** Holds the shards of the windows batch k touches and of the windows after them; lets go of the rest. */
+    private void hold(long k) {
+        TreeSet<Integer> windows = new TreeSet<>();
+        for (int i = 0; i < schedule.batchSize(); i++) {
+            windows.add(plan.windowOf(schedule.position(k, i)));
+        }
+        List<Integer> needed = new ArrayList<>(windows);
+        for (int w = windows.last() + 1; w <= windows.last() + readAhead && w < plan.windows(); w++) {
+            windows.add(w);
+        }
+        Map<Integer, Boolean> keep = new HashMap<>();
+        for (int w : windows) {
+            for (int shard : plan.shardsOf(w)) {
+                keep.put(shard, needed.contains(w));
+            }
+        }
+        for (Iterator<Map.Entry<Integer, ShardCache.Lease>> it = held.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Integer, ShardCache.Lease> e = it.next();
+            if (!keep.containsKey(e.getKey())) {
+                e.getValue().close();
+                ready.remove(e.getKey());
+                it.remove();
+            }
+        }
+        keep.forEach((shard, now) -> held.computeIfAbsent(shard, s -> {
+            var entry = table.shards().get(s);
+            return cache.acquire(new ShardCache.Key(table.dataset(), entry.path(), entry.sha256(), request.columns()),
+                    allocator -> ShardDecoder.decode(entry.path(), catalog.read(table.dataset(), entry), request.columns(),
+                            table.schema(), allocator));
+        }));
+        keep.forEach((shard, now) -> {
+            if (now && !ready.containsKey(shard)) {
+                ready.put(shard, await(held.get(shard)));
+            }
+        });
+    }
+
+    private DecodedShard await(ShardCache.Lease lease) {
+        try {
+            return lease.shard().get(stallTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw CallStatus.TIMED_OUT.withDescription("loading a shard took longer than " + stallTimeout.toSeconds() + " s")
+                    .toRuntimeException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        }
+    }
+
+    /** Copies the rows of batch k, in order, from the decoded shards into the stream's own vectors. */
+    private void fill(VectorSchemaRoot out, long k) {
+        int n = schedule.batchSize();
+        try {
+            for (FieldVector v : out.getFieldVectors()) {
+                v.setInitialCapacity(n);
+                v.allocateNew();
+            }
+            List<FieldVector> targets = out.getFieldVectors();
+            for (int i = 0; i < n; i++) {
+                long sample = plan.sampleAt(schedule.position(k, i));
+                DecodedShard shard = ready.get(EpochPlan.shard(sample));
+                int row = EpochPlan.row(sample);
+                int g = shard.groupOf(row);
+                VectorSchemaRoot source = shard.group(g);
+                int index = shard.indexInGroup(g, row);
+                for (int c = 0; c < targets.size(); c++) {
+                    targets.get(c).copyFromSafe(index, i, source.getVector(c));
+                }
+            }
+            out.setRowCount(n);
+        } catch (OutOfMemoryException e) {
+            throw CallStatus.RESOURCE_EXHAUSTED.withDescription("a batch of " + n + " rows of these columns needs more than "
+                    + FeederOptions.CLIENT_MEMORY.key() + " allows per stream (two batches are in flight at a time):"
+                    + " ask for fewer rows or columns per batch, or raise the option").withCause(e).toRuntimeException();
+        }
+    }
+}

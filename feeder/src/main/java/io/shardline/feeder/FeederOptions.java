@@ -1,0 +1,95 @@
+package io.shardline.feeder;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every option of the feeder, in one place. They are read by {@link FeederConfig} from a file, {@code
+ * SHARDLINE_*} environment variables and {@code --set key=value} flags. The S3 keys are the job's own
+ * ({@code shardline.s3.*}), so one configuration file describes the store for both.
+ */
+public final class FeederOptions {
+
+    private FeederOptions() {}
+
+    public static final Option<String> HOST = Option.string("shardline.feeder.host", "127.0.0.1",
+            "Address the Flight server binds to. 0.0.0.0 for every interface (in a container).");
+
+    public static final Option<Integer> PORT = Option.integer("shardline.feeder.port", 8815,
+            "Port of the Flight server; 0 picks a free one.");
+
+    public static final Option<String> ENDPOINTS = Option.string("shardline.feeder.endpoints", null,
+            "Comma-separated Flight locations of every feeder instance serving the same datasets"
+                    + " (grpc+tcp://host:port or grpc+tls://host:port). GetFlightInfo spreads the ranks' endpoints"
+                    + " over them; any instance serves any ticket. Empty: this instance alone, at its advertised location.");
+
+    public static final Option<String> ADVERTISED_HOST = Option.string("shardline.feeder.advertised-host", null,
+            "Host name clients use to reach this instance, when it differs from the bind address. Empty: the bind address.");
+
+    public static final Option<String> DATASETS = Option.string("shardline.feeder.datasets", null,
+            "Datasets served, as comma-separated name=root-URI pairs, e.g. images=s3://bucket/datasets/images."
+                    + " The root is the job's shardline.shard-writer.dataset-root. Required.");
+
+    public static final Option<Long> CACHE_SIZE = Option.bytes("shardline.feeder.cache-size", 2L << 30,
+            "Memory for decoded shards, shared by all streams (off-heap, Arrow). A stream keeps the shards of its"
+                    + " current shuffle window and of the windows it reads ahead in it, so it must hold at least one"
+                    + " window's worth of the requested columns; a request that needs more is refused with the figures.");
+
+    public static final Option<Long> CLIENT_MEMORY = Option.bytes("shardline.feeder.client-memory", 256L << 20,
+            "Most memory one stream's batches may hold (its own child allocator). A slow client gets"
+                    + " backpressure; a batch larger than this is refused with a clear error.");
+
+    public static final Option<Integer> READ_THREADS = Option.integer("shardline.feeder.read-threads", 4,
+            "Threads that download, verify and decode shards.");
+
+    public static final Option<Integer> READ_AHEAD_WINDOWS = Option.integer("shardline.feeder.read-ahead-windows", 1,
+            "Shuffle windows loaded ahead of the one being served.");
+
+    public static final Option<Integer> SHUFFLE_WINDOW = Option.integer("shardline.feeder.shuffle-window", 8192,
+            "Default shuffle window, in rows, when a request names none: shards are taken in a shuffled order and"
+                    + " the rows of each run of shards holding up to this many rows are shuffled together."
+                    + " Larger is closer to a global shuffle and needs more cache.");
+
+    public static final Option<Long> MAX_SHARD_SIZE = Option.bytes("shardline.feeder.max-shard-size", 1L << 30,
+            "Largest shard the feeder loads (it verifies a shard's SHA-256 whole before serving a row of it).");
+
+    public static final Option<Long> MAX_FOOTER_SIZE = Option.bytes("shardline.feeder.max-footer-size", 16L << 20,
+            "Largest Parquet footer accepted; a larger one is treated as corrupt.");
+
+    public static final Option<String> TLS_CERT_CHAIN = Option.string("shardline.feeder.tls.cert-chain", null,
+            "PEM certificate chain file. With the private key, the server speaks TLS only (grpc+tls).");
+
+    public static final Option<String> TLS_PRIVATE_KEY = Option.string("shardline.feeder.tls.private-key", null,
+            "PEM PKCS#8 private key file of the certificate chain.");
+
+    public static final Option<String> AUTH_TOKENS_FILE = Option.string("shardline.feeder.auth.tokens-file", null,
+            "File of accepted bearer tokens, one per line. When set, every call must carry"
+                    + " 'authorization: Bearer <token>' with one of them; tokens never appear in logs or metrics.");
+
+    public static final Option<Integer> METRICS_PORT = Option.integer("shardline.feeder.metrics-port", 9250,
+            "Port of the Prometheus endpoint (/metrics) on the bind address; 0 picks a free one, -1 turns it off.");
+
+    public static final Option<Duration> STALL_TIMEOUT = Option.duration("shardline.feeder.stall-timeout", Duration.ofMinutes(10),
+            "A stream whose client has read nothing for this long is cancelled and its memory freed.");
+
+    public static final Option<String> S3_ENDPOINT = Option.string("shardline.s3.endpoint", null,
+            "S3 endpoint URL, e.g. http://127.0.0.1:9000 for MinIO. Empty means AWS.");
+
+    public static final Option<Boolean> S3_PATH_STYLE = Option.bool("shardline.s3.path-style-access", false,
+            "Address buckets as endpoint/bucket (MinIO, S3-compatible servers) instead of bucket.endpoint.");
+
+    public static final Option<String> S3_REGION = Option.string("shardline.s3.region", "us-east-1", "S3 region.");
+
+    public static final Option<String> S3_ACCESS_KEY = Option.string("shardline.s3.access-key", null,
+            "S3 access key. Empty: the default AWS credential chain.");
+
+    public static final Option<String> S3_SECRET_KEY = Option.string("shardline.s3.secret-key", null,
+            "S3 secret key. Empty: the default AWS credential chain. Never logged.");
+
+    public static List<Option<?>> all() {
+        return List.of(HOST, PORT, ENDPOINTS, ADVERTISED_HOST, DATASETS, CACHE_SIZE, CLIENT_MEMORY, READ_THREADS,
+                READ_AHEAD_WINDOWS, SHUFFLE_WINDOW, MAX_SHARD_SIZE, MAX_FOOTER_SIZE, TLS_CERT_CHAIN, TLS_PRIVATE_KEY,
+                AUTH_TOKENS_FILE, METRICS_PORT, STALL_TIMEOUT, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION, S3_ACCESS_KEY,
+                S3_SECRET_KEY);
+    }
+}
