@@ -4,6 +4,10 @@
  * Hadoop FileSystem API only: no Flink and no Kafka on its class path, so that it stays a lean server
  * ({@code FeederClasspathTest} holds it to that).
  *
- * <p>The server itself is not written yet; this module fixes its place and its dependency rule.
+ * <p>Reading order: {@link io.shardline.feeder.FeedRequest} (what a rank asks for),
+ * {@link io.shardline.feeder.EpochPlan} (the epoch's order), {@link io.shardline.feeder.RankSchedule} (a
+ * rank's share), {@link io.shardline.feeder.FeederProducer} and {@link io.shardline.feeder.FeedStream} (the
+ * Flight calls), {@link io.shardline.feeder.ShardCache} and {@link io.shardline.feeder.ShardDecoder} (shards
+ * from storage to Arrow), {@link io.shardline.feeder.FeederServer} (wiring, options, {@code main}).
  */
 package io.shardline.feeder;

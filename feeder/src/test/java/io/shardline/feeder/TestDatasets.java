@@ -1,0 +1,120 @@
+package io.shardline.feeder;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.DatasetVersions;
+import io.shardline.format.ManifestCodec;
+import io.shardline.format.OffsetRange;
+import io.shardline.format.ShardLineage;
+import io.shardline.format.ShardSchemas;
+import io.shardline.format.ShardTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes datasets the way the shard writer lays them out (image table schema, lineage footer, a published
+ * manifest), without Flink: the feeder's tests keep Flink and Kafka off their classpath as the feeder does.
+ * Row {@code r} of shard {@code s} has id {@code s<s>-r<r>}, and its image bytes are derived from the id, so
+ * a reader can check every byte it receives.
+ */
+final class TestDatasets {
+
+    static final String TOPIC = "raw.image";
+
+    private TestDatasets() {}
+
+    /**
+     * Writes {@code shards} shards of {@code rowsPerShard[i]} rows under {@code root} (row groups of about
+     * {@code rowGroupBytes}) and publishes them as the next version.
+     */
+    static DatasetManifest write(Path root, String dataset, int[] rowsPerShard, int imageBytes, long rowGroupBytes) {
+        MessageType schema = ShardSchemas.schema(ShardTable.IMAGE);
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try {
+            Path dir = Files.createDirectories(root.resolve("shards/image"));
+            long offset = 0;
+            for (int s = 0; s < rowsPerShard.length; s++) {
+                Path file = dir.resolve(String.format("part-%05d.parquet", s));
+                if (Files.exists(file)) {
+                    offset += rowsPerShard[s];
+                    continue;
+                }
+                int rows = rowsPerShard[s];
+                ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, ShardTable.IMAGE, ShardSchemas.schemaName(ShardTable.IMAGE),
+                        "test", rows, rows == 0 ? List.of() : List.of(new OffsetRange(TOPIC, 0, offset, offset + rows - 1, rows)), "shardline/test");
+                try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+                        .withType(schema).withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
+                        .withRowGroupSize(rowGroupBytes).withPageSize(64 * 1024)
+                        .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build()) {
+                    for (int r = 0; r < rows; r++) {
+                        String id = id(s, r);
+                        Group g = groups.newGroup()
+                                .append(ShardSchemas.ID, id)
+                                .append(ShardSchemas.SOURCE, "test")
+                                .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+                                .append(ShardSchemas.CONTENT_TYPE, "image/jpeg")
+                                .append(ShardSchemas.IMAGE, org.apache.parquet.io.api.Binary.fromConstantByteArray(image(id, imageBytes)))
+                                .append(ShardSchemas.WIDTH, 64 + r % 7)
+                                .append(ShardSchemas.HEIGHT, 48)
+                                .append(ShardSchemas.DHASH, (long) id.hashCode())
+                                .append(ShardSchemas.KAFKA_TOPIC, TOPIC)
+                                .append(ShardSchemas.KAFKA_PARTITION, 0)
+                                .append(ShardSchemas.KAFKA_OFFSET, offset)
+                                .append(ShardSchemas.KAFKA_TIMESTAMP, 1_764_000_000_000L + offset)
+                                .append(ShardSchemas.INGEST_TIME, 1_764_000_000_000L + offset);
+                        if (r % 3 == 0) {
+                            g.append(ShardSchemas.LABEL, "label-" + r % 10);
+                        }
+                        w.write(g);
+                        offset++;
+                    }
+                }
+            }
+            return new DatasetVersions(store(root, dataset)).publishNext(true).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int[] uniform(int shards, int rows) {
+        int[] out = new int[shards];
+        java.util.Arrays.fill(out, rows);
+        return out;
+    }
+
+    static DatasetStore store(Path root, String dataset) {
+        return new DatasetStore(dataset, root.toUri(), new Configuration(false), 16 << 20);
+    }
+
+    static String id(int shard, int row) {
+        return "s" + shard + "-r" + row;
+    }
+
+    /** The image bytes of a row: the id's bytes, then a pattern seeded by it, {@code size} bytes in all. */
+    static byte[] image(String id, int size) {
+        byte[] b = new byte[Math.max(size, id.length())];
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(idBytes, 0, b, 0, idBytes.length);
+        long x = id.hashCode() * 0x9e3779b97f4a7c15L;
+        for (int i = idBytes.length; i < b.length; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            b[i] = (byte) x;
+        }
+        return b;
+    }
+}
