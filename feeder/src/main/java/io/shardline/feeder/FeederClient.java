@@ -114,15 +114,25 @@ public final class FeederClient implements AutoCloseable {
         }
 
         @Override
-        public void close() throws Exception {
-            stream.close();
+        public void close() {
+            try {
+                stream.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw e instanceof RuntimeException re ? re : new IllegalStateException("closing a stream: " + e.getMessage(), e);
+            }
         }
     }
 
     @Override
-    public synchronized void close() throws InterruptedException {
-        for (FlightClient c : clients.values()) {
-            c.close();
+    public synchronized void close() {
+        try {
+            for (FlightClient c : clients.values()) {
+                c.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         clients.clear();
     }

@@ -57,7 +57,7 @@ final class TestDatasets {
                         "test", rows, rows == 0 ? List.of() : List.of(new OffsetRange(TOPIC, 0, offset, offset + rows - 1, rows)), "shardline/test");
                 try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
                         .withType(schema).withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
-                        .withRowGroupSize(rowGroupBytes).withPageSize(64 * 1024)
+                        .withRowGroupSize(rowGroupBytes).withPageSize(8 * 1024)
                         .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build()) {
                     for (int r = 0; r < rows; r++) {
                         String id = id(s, r);
