@@ -67,8 +67,10 @@ final class ShardDecoder {
                 groups.add(root);
                 int rows = Math.toIntExact(block.getRowCount());
                 Map<String, Long> sizes = new HashMap<>();
+                Map<String, Long> values = new HashMap<>();
                 for (ColumnChunkMetaData c : block.getColumns()) {
                     sizes.merge(c.getPath().toArray()[0], c.getTotalUncompressedSize(), Long::sum);
+                    values.merge(c.getPath().toArray()[0], c.getValueCount(), Long::sum);
                 }
                 ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new GroupRecordConverter(projection).getRootConverter(),
                         projection, createdBy);
@@ -79,7 +81,7 @@ final class ShardDecoder {
                     preallocate(v, rows, sizes.getOrDefault(t.getName(), 0L));
                     ColumnReader r = store.getColumnReader(column);
                     if (v instanceof ListVector list) {
-                        readList(r, column, list, rows);
+                        readList(r, column, list, rows, values.getOrDefault(t.getName(), 0L));
                     } else {
                         readFlat(r, column, v, rows);
                     }
@@ -123,10 +125,9 @@ final class ShardDecoder {
     }
 
     /** A list of required primitives: one entry per element, an empty list one entry below the maximum level. */
-    private static void readList(ColumnReader r, ColumnDescriptor column, ListVector list, int rows) {
+    private static void readList(ColumnReader r, ColumnDescriptor column, ListVector list, int rows, long values) {
         int maxDef = column.getMaxDefinitionLevel();
         FieldVector child = list.getDataVector();
-        long values = r.getTotalValueCount();
         long read = 0;
         int element = 0;
         for (int row = 0; row < rows; row++) {

@@ -113,12 +113,17 @@ class FeederITCase {
     }
 
     static List<String> ids(VectorSchemaRoot batch) {
+        return ids(batch, IMAGE_BYTES);
+    }
+
+    /** The ids of a batch, each row's image checked against what the dataset's writer put there. */
+    static List<String> ids(VectorSchemaRoot batch, int imageBytes) {
         VarCharVector id = (VarCharVector) batch.getVector("id");
         VarBinaryVector image = (VarBinaryVector) batch.getVector("image");
         List<String> out = new ArrayList<>();
         for (int i = 0; i < batch.getRowCount(); i++) {
             String s = new String(id.get(i), StandardCharsets.UTF_8);
-            assertThat(image.get(i)).as("image of %s", s).isEqualTo(TestDatasets.image(s, IMAGE_BYTES));
+            assertThat(image.get(i)).as("image of %s", s).isEqualTo(TestDatasets.image(s, imageBytes));
             out.add(s);
         }
         return out;
