@@ -103,10 +103,14 @@ class FeederITCase {
 
     /** A rank's batches, as lists of ids; every image checked byte for byte. */
     static List<List<String>> readRank(FeederClient client, FeedRequest request) throws Exception {
+        return readRank(client, request, IMAGE_BYTES);
+    }
+
+    static List<List<String>> readRank(FeederClient client, FeedRequest request, int imageBytes) throws Exception {
         List<List<String>> batches = new ArrayList<>();
         try (FeederClient.RankStream s = client.open(request)) {
             while (s.next()) {
-                batches.add(ids(s.batch()));
+                batches.add(ids(s.batch(), imageBytes));
             }
         }
         return batches;
