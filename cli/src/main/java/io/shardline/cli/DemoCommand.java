@@ -1,11 +1,13 @@
 package io.shardline.cli;
 
+import io.shardline.feeder.FeedRequest;
+import io.shardline.feeder.FeederClient;
+import io.shardline.feeder.FeederServer;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
 import io.shardline.format.Modality;
 import io.shardline.format.ShardTable;
-import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
@@ -13,6 +15,7 @@ import io.shardline.localstack.SampleData;
 import io.shardline.pipeline.PipelineOptions;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
+import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.S3Settings;
 import io.shardline.shardwriter.ShardWriterOptions;
@@ -27,10 +30,13 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -184,7 +190,27 @@ final class DemoCommand implements Callable<Integer> {
                         expected.deadLetters(), expected.filteredByReason());
                 return 1;
             }
-            return 0;
+            return serveAndTrain(out, conf, manifest) ? 0 : 1;
+        }
+    }
+
+    /**
+     * Serves the new version with a feeder and reads one epoch of the image table with simulated training
+     * ranks: every image exactly once (the last global batch padded), throughput and time to first batch.
+     */
+    private boolean serveAndTrain(PrintStream out, Configuration conf, DatasetManifest manifest) throws Exception {
+        if (manifest.rows(ShardTable.IMAGE) == 0) {
+            return true;
+        }
+        try (FeederServer feeder = FeederServer.start(FeederSetup.forJobDataset(conf));
+                BufferAllocator allocator = new RootAllocator();
+                FeederClient client = FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty())) {
+            out.printf("Feeder serving '%s' at %s%n", manifest.dataset(), feeder.location().getUri());
+            FeedRequest request = FeedRequest.of(manifest.dataset(), manifest.version(), ShardTable.IMAGE.id(), 1, 0, 4, 32)
+                    .withColumns(List.of("id", "image", "label")).withDropLast(false);
+            SimulatedTraining.Result r = SimulatedTraining.run(client, request, manifest.rows(ShardTable.IMAGE));
+            SimulatedTraining.print(out, request, r);
+            return r.complete();
         }
     }
 
