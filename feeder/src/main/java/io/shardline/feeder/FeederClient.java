@@ -76,6 +76,11 @@ public final class FeederClient implements AutoCloseable {
         return FeedRequest.fromJson(plan.getEndpoints().get(0).getTicket().getBytes()).withRank(-1);
     }
 
+    /** Samples in the epoch of a plan's version and table, before drop-last or padding. */
+    public static long epochSamples(FlightInfo plan) {
+        return Long.parseLong(new String(plan.getAppMetadata(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Opens this request's rank's stream, on the instance the plan assigns to it. */
     public RankStream open(FeedRequest request) {
         if (request.rank() < 0) {

@@ -85,7 +85,12 @@ public final class FeederMetrics {
             java.util.function.ToDoubleFunction<Client> value) {
         header(b, name, type, help);
         clients.forEach((id, c) -> b.append("shardline_feeder_").append(name).append("{client=\"").append(escape(id))
-                .append("\"} ").append(value.applyAsDouble(c)).append('\n'));
+                .append("\"} ").append(number(value.applyAsDouble(c))).append('\n'));
+    }
+
+    /** Whole numbers without a fraction, as counters of bytes and samples read best. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static void header(StringBuilder b, String name, String type, String help) {

@@ -17,6 +17,7 @@ import org.apache.arrow.flight.NoOpFlightProducer;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,9 @@ final class FeederProducer extends NoOpFlightProducer {
                 records += new RankSchedule(plan.size(), forRank).samples();
                 ranks.add(new FlightEndpoint(new Ticket(forRank.toJson()), endpoints.get(r % endpoints.size())));
             }
-            return new FlightInfo(table.schema(), descriptor, ranks, -1, records);
+            // The epoch's own size (before drop-last or padding) travels as the plan's metadata.
+            byte[] epochSamples = Long.toString(plan.size()).getBytes(StandardCharsets.UTF_8);
+            return new FlightInfo(table.schema(), descriptor, ranks, -1, records, true, IpcOption.DEFAULT, epochSamples);
         });
     }
 

@@ -170,6 +170,7 @@ class FeederITCase {
                     FlightInfo plan = client.plan(request);
                     long full = total() / (world * 10L) * (world * 10L);
                     assertThat(plan.getRecords()).isEqualTo(full);
+                    assertThat(FeederClient.epochSamples(plan)).isEqualTo(total());
                     assertThat(plan.getEndpoints()).hasSize(world);
                     List<String> order = globalOrder(client, request);
                     assertThat(order).hasSize((int) full).doesNotHaveDuplicates();
