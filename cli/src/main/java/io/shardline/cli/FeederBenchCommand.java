@@ -1,0 +1,311 @@
+package io.shardline.cli;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.shardline.feeder.FeedRequest;
+import io.shardline.feeder.FeederClient;
+import io.shardline.feeder.FeederConfig;
+import io.shardline.feeder.FeederOptions;
+import io.shardline.feeder.FeederServer;
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.S3Access;
+import io.shardline.format.ShardEntry;
+import io.shardline.localstack.EmbeddedS3;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The feeder against its two baselines, in one run on one machine: (a) raw loopback TCP, one stream; (b) the
+ * feeder to one consumer and to several, for image-sized samples and for token sequences; (c) a worker reading
+ * the same shards itself with parquet-hadoop from the S3-compatible server. Datasets live on the embedded
+ * S3-compatible server, as they would on object storage.
+ */
+@Command(name = "feeder", mixinStandardHelpOptions = true,
+        description = "Benchmark the feeder: loopback TCP, the feeder to 1 and N consumers (images, token sequences), and a"
+                + " worker reading the shards itself with parquet-hadoop, all from the embedded S3-compatible server.")
+final class FeederBenchCommand implements Callable<Integer> {
+
+    /** What one A100 consumes training ResNet-50, images per second. */
+    static final double A100_IMAGES_PER_SECOND = 2_470;
+
+    @Option(names = "--images", defaultValue = "3000", description = "Images in the image dataset (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--image-bytes", defaultValue = "110000", description = "Bytes per image (default: ${DEFAULT-VALUE}).")
+    int imageBytes;
+
+    @Option(names = "--sequences", defaultValue = "20000", description = "Token sequences in the token dataset (default: ${DEFAULT-VALUE}).")
+    int sequences;
+
+    @Option(names = "--sequence-length", defaultValue = "2048", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+    int sequenceLength;
+
+    @Option(names = "--consumers", defaultValue = "4", description = "Consumers (ranks) of the many-consumer run (default: ${DEFAULT-VALUE}).")
+    int consumers;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Rows per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--repeat", defaultValue = "3", description = "Passes of each measurement; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--data-dir", defaultValue = "shardline-bench-feeder", description = "Scratch folder, deleted first (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** Bytes and samples moved in a time, with the process CPU time it took. */
+    record Rate(long bytes, long samples, double seconds, double cpuSeconds, double firstBatchSeconds) {
+        double mbPerSecond() {
+            return bytes / 1e6 / seconds;
+        }
+
+        double samplesPerSecond() {
+            return samples / seconds;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Path dir = dataDir.toAbsolutePath().normalize();
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        out.printf("shardline bench feeder: %d cores, heap %,d MB; %,d images of %,d bytes, %,d sequences of %,d tokens, batch %d, %d consumers, median of %d%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, images, imageBytes, sequences,
+                sequenceLength, batchSize, consumers, repeat);
+        try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), "bench-access", "bench-secret-key", "bench")) {
+            S3Access access = new S3Access(Optional.of(s3.endpoint()), "us-east-1", true, Optional.of(s3.accessKey()),
+                    Optional.of(s3.secretKey()));
+            Configuration hadoop = access.hadoopConfig();
+            DatasetStore imageStore = new DatasetStore("images", URI.create("s3a://bench/datasets/images"), hadoop, 16 << 20);
+            DatasetStore tokenStore = new DatasetStore("tokens", URI.create("s3a://bench/datasets/tokens"), hadoop, 16 << 20);
+            out.println("Writing the datasets to the S3-compatible server ...");
+            DatasetManifest imageVersion = SyntheticShards.images(dir.resolve("local-images"), imageStore, images, imageBytes,
+                    Math.max(1, (64 << 20) / imageBytes));
+            DatasetManifest tokenVersion = SyntheticShards.tokens(dir.resolve("local-tokens"), tokenStore, sequences, sequenceLength,
+                    Math.max(1, (64 << 20) / (sequenceLength * 4)));
+            out.printf("  images: %d shards, %.0f MB; tokens: %d shards, %.0f MB%n", imageVersion.shards().size(),
+                    imageVersion.totalBytes() / 1e6, tokenVersion.shards().size(), tokenVersion.totalBytes() / 1e6);
+
+            Rate loopback = median(() -> loopback(1L << 31));
+            out.printf("(a) loopback TCP, one stream, 256 KB buffers: %,.0f MB/s%n", loopback.mbPerSecond());
+
+            FeederConfig config = FeederConfig.of(Map.of(
+                    FeederOptions.DATASETS.key(), "images=s3a://bench/datasets/images,tokens=s3a://bench/datasets/tokens",
+                    FeederOptions.PORT.key(), "0", FeederOptions.METRICS_PORT.key(), "-1",
+                    FeederOptions.CACHE_SIZE.key(), "3gb", FeederOptions.CLIENT_MEMORY.key(), "256mb",
+                    FeederOptions.S3_ENDPOINT.key(), s3.endpoint(), FeederOptions.S3_PATH_STYLE.key(), "true",
+                    FeederOptions.S3_ACCESS_KEY.key(), s3.accessKey(), FeederOptions.S3_SECRET_KEY.key(), s3.secretKey()));
+            for (DatasetManifest m : List.of(imageVersion, tokenVersion)) {
+                String table = m == imageVersion ? "image" : "text-tokens";
+                List<String> columns = m == imageVersion ? List.of("id", "label", "image") : List.of("sequence_id", "tokens");
+                DatasetStore store = m == imageVersion ? imageStore : tokenStore;
+                out.printf("%n%s (%s):%n", m.dataset(), table);
+                Rate worker = median(() -> workerRead(store, m, hadoop));
+                out.printf("  (c) worker reading the shards itself (parquet-hadoop, S3A): %,.0f MB/s, %,.0f samples/s%n",
+                        worker.mbPerSecond(), worker.samplesPerSecond());
+                Rate cold;
+                Rate one;
+                Rate many;
+                try (FeederServer feeder = FeederServer.start(config); BufferAllocator allocator = new RootAllocator()) {
+                    long[] epoch = {0};
+                    cold = read(feeder, allocator, m, table, columns, 1, epoch[0]++);
+                    one = median(() -> read(feeder, allocator, m, table, columns, 1, epoch[0]++));
+                    many = median(() -> read(feeder, allocator, m, table, columns, consumers, epoch[0]++));
+                }
+                out.printf("  (b) feeder, first epoch of a fresh feeder (download, verify, decode): %,.0f MB/s; first batch after %.0f ms%n",
+                        cold.mbPerSecond(), cold.firstBatchSeconds() * 1000);
+                out.printf("  (b) feeder to 1 consumer: %,.0f MB/s, %,.0f samples/s; first batch after %.0f ms; %,.0f samples per CPU-second%n",
+                        one.mbPerSecond(), one.samplesPerSecond(), one.firstBatchSeconds() * 1000, one.samples() / one.cpuSeconds());
+                out.printf("  (b) feeder to %d consumers: %,.0f MB/s, %,.0f samples/s in all%n", consumers, many.mbPerSecond(),
+                        many.samplesPerSecond());
+                out.printf("  b/a = %.2f (1 consumer), %.2f (%d); b/c = %.2f (1 consumer), %.2f (%d)%n",
+                        one.mbPerSecond() / loopback.mbPerSecond(), many.mbPerSecond() / loopback.mbPerSecond(), consumers,
+                        one.mbPerSecond() / worker.mbPerSecond(), many.mbPerSecond() / worker.mbPerSecond(), consumers);
+                if (m == imageVersion) {
+                    // CPU of the whole process (feeder and consumer in one JVM): an upper bound on the feeder's share.
+                    double imagesPerCpuSecond = one.samples() / one.cpuSeconds();
+                    out.printf("  GPUs at %,.0f images/s kept fed per feeder core: %.1f (at most, from %,.0f images per CPU-second,"
+                            + " consumer included)%n", A100_IMAGES_PER_SECOND, imagesPerCpuSecond / A100_IMAGES_PER_SECOND, imagesPerCpuSecond);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private interface Measurement {
+        Rate run() throws Exception;
+    }
+
+    private Rate median(Measurement m) throws Exception {
+        List<Rate> rates = new ArrayList<>();
+        for (int i = 0; i < repeat; i++) {
+            rates.add(m.run());
+        }
+        rates.sort(Comparator.comparingDouble(Rate::mbPerSecond));
+        return rates.get(rates.size() / 2);
+    }
+
+    /** (a) One TCP stream on loopback, Java NIO, 256 KB buffers: the ceiling for any single-stream protocol. */
+    private Rate loopback(long bytes) throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ExecutorService sender = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> sent = sender.submit(() -> {
+                    try (SocketChannel out = SocketChannel.open(server.getLocalAddress())) {
+                        ByteBuffer buf = ByteBuffer.allocateDirect(256 << 10);
+                        for (long left = bytes; left > 0; left -= buf.capacity()) {
+                            buf.clear();
+                            while (buf.hasRemaining()) {
+                                out.write(buf);
+                            }
+                        }
+                    }
+                    return null;
+                });
+                long cpu = os.getProcessCpuTime();
+                long start = System.nanoTime();
+                long received = 0;
+                try (SocketChannel in = server.accept()) {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(256 << 10);
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        received += n;
+                        buf.clear();
+                    }
+                }
+                sent.get();
+                return new Rate(received, 0, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, 0);
+            } finally {
+                sender.shutdownNow();
+            }
+        }
+    }
+
+    /** (c) What a training worker gets reading the shards itself: parquet-hadoop, row by row, through S3A. */
+    private Rate workerRead(DatasetStore store, DatasetManifest m, Configuration hadoop) throws Exception {
+        long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        long bytes = 0;
+        long rows = 0;
+        double first = -1;
+        for (ShardEntry s : m.shards()) {
+            HadoopInputFile file = HadoopInputFile.fromPath(store.resolve(s.path()), hadoop);
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file.getPath()).withConf(hadoop).build()) {
+                Group g;
+                while ((g = reader.read()) != null) {
+                    if (first < 0) {
+                        first = (System.nanoTime() - start) / 1e9;
+                    }
+                    bytes += payloadBytes(g);
+                    rows++;
+                }
+            }
+        }
+        return new Rate(bytes, rows, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, first);
+    }
+
+    /** The bytes of a row's main payload (image bytes, or four per token), as the feeder's batches count them. */
+    private static long payloadBytes(Group g) {
+        if (g.getType().containsField("image")) {
+            return g.getBinary("image", 0).length();
+        }
+        return 4L * g.getGroup("tokens", 0).getFieldRepetitionCount(0);
+    }
+
+    /** (b) One epoch through the feeder, by {@code ranks} consumers on their own connections, in parallel. */
+    private Rate read(FeederServer feeder, BufferAllocator allocator, DatasetManifest m, String table, List<String> columns, int ranks,
+            long epoch) throws Exception {
+        FeedRequest request = FeedRequest.of(m.dataset(), m.version(), table, 1, epoch, ranks, batchSize).withColumns(columns);
+        ExecutorService pool = Executors.newFixedThreadPool(ranks);
+        try (FeederClient planner = FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty())) {
+            FlightInfo plan = planner.plan(request);
+            long cpu = os.getProcessCpuTime();
+            long start = System.nanoTime();
+            List<Future<long[]>> results = new ArrayList<>();
+            for (FlightEndpoint e : plan.getEndpoints()) {
+                results.add(pool.submit(() -> {
+                    long bytes = 0;
+                    long samples = 0;
+                    long first = -1;
+                    try (FeederClient client = FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty());
+                            FeederClient.RankStream s = client.open(e)) {
+                        while (s.next()) {
+                            if (first < 0) {
+                                first = System.nanoTime() - start;
+                            }
+                            samples += s.batch().getRowCount();
+                            bytes += payloadBytes(s.batch().getFieldVectors());
+                        }
+                    }
+                    return new long[] {bytes, samples, first};
+                }));
+            }
+            long bytes = 0;
+            long samples = 0;
+            long first = 0;
+            for (Future<long[]> f : results) {
+                long[] r = f.get();
+                bytes += r[0];
+                samples += r[1];
+                first = Math.max(first, r[2]);
+            }
+            return new Rate(bytes, samples, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, first / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Bytes of the payload column of a batch (image bytes, or the token list's values), comparable with {@link #payloadBytes(Group)}. */
+    private static long payloadBytes(List<FieldVector> vectors) {
+        for (FieldVector v : vectors) {
+            if (v.getName().equals("image")) {
+                return sumLengths((org.apache.arrow.vector.VarBinaryVector) v);
+            }
+            if (v.getName().equals("tokens")) {
+                org.apache.arrow.vector.complex.ListVector list = (org.apache.arrow.vector.complex.ListVector) v;
+                return list.getValueCount() == 0 ? 0
+                        : 4L * (list.getOffsetBuffer().getInt((long) list.getValueCount() * 4) - list.getOffsetBuffer().getInt(0));
+            }
+        }
+        return 0;
+    }
+
+    private static long sumLengths(org.apache.arrow.vector.VarBinaryVector v) {
+        return v.getValueCount() == 0 ? 0 : v.getOffsetBuffer().getInt((long) v.getValueCount() * 4) - v.getOffsetBuffer().getInt(0);
+    }
+}
