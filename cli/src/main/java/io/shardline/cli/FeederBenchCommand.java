@@ -26,15 +26,29 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightProducer;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -122,6 +136,9 @@ final class FeederBenchCommand implements Callable<Integer> {
 
             Rate loopback = median(() -> loopback(1L << 31));
             out.printf("(a) loopback TCP, one stream, 256 KB buffers: %,.0f MB/s%n", loopback.mbPerSecond());
+            Rate flight = median(() -> flightCeiling(batchSize, imageBytes, Math.max(1, (int) ((1L << 30) / ((long) batchSize * imageBytes)))));
+            out.printf("(d) Arrow Flight itself, one stream of prepared %d x %,d byte batches, one connection: %,.0f MB/s (%.2f of a)%n",
+                    batchSize, imageBytes, flight.mbPerSecond(), flight.mbPerSecond() / loopback.mbPerSecond());
 
             FeederConfig config = FeederConfig.of(Map.of(
                     FeederOptions.DATASETS.key(), "images=s3a://bench/datasets/images,tokens=s3a://bench/datasets/tokens",
@@ -137,24 +154,38 @@ final class FeederBenchCommand implements Callable<Integer> {
                 Rate worker = median(() -> workerRead(store, m, hadoop));
                 out.printf("  (c) worker reading the shards itself (parquet-hadoop, S3A): %,.0f MB/s, %,.0f samples/s%n",
                         worker.mbPerSecond(), worker.samplesPerSecond());
-                Rate cold;
+                Rate cold = coldEpoch(config, m, table, columns, 0);
+                out.printf("  (b) feeder, first epoch of a fresh feeder (download, verify, decode): %,.0f MB/s; first batch after %.0f ms%n",
+                        cold.mbPerSecond(), cold.firstBatchSeconds() * 1000);
+                // A first batch waits for the shards of its shuffle window: a smaller window starts sooner.
+                Rate smallWindow = coldEpoch(config, m, table, columns, 1024);
+                out.printf("  (b) feeder, first epoch of a fresh feeder with a shuffle window of 1,024 rows: first batch after %.0f ms%n",
+                        smallWindow.firstBatchSeconds() * 1000);
                 Rate one;
                 Rate many;
                 try (FeederServer feeder = FeederServer.start(config); BufferAllocator allocator = new RootAllocator()) {
-                    long[] epoch = {0};
-                    cold = read(feeder, allocator, m, table, columns, 1, epoch[0]++);
-                    one = median(() -> read(feeder, allocator, m, table, columns, 1, epoch[0]++));
-                    many = median(() -> read(feeder, allocator, m, table, columns, consumers, epoch[0]++));
+                    // One connection per consumer, kept across epochs as a training job keeps it.
+                    List<FeederClient> clients = new ArrayList<>();
+                    for (int i = 0; i < consumers; i++) {
+                        clients.add(FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty()));
+                    }
+                    try {
+                        long[] epoch = {0};
+                        read(clients, m, table, columns, 1, epoch[0]++, 0); // loads the cache
+                        one = median(() -> read(clients, m, table, columns, 1, epoch[0]++, 0));
+                        many = median(() -> read(clients, m, table, columns, consumers, epoch[0]++, 0));
+                    } finally {
+                        clients.forEach(FeederClient::close);
+                    }
                 }
-                out.printf("  (b) feeder, first epoch of a fresh feeder (download, verify, decode): %,.0f MB/s; first batch after %.0f ms%n",
-                        cold.mbPerSecond(), cold.firstBatchSeconds() * 1000);
                 out.printf("  (b) feeder to 1 consumer: %,.0f MB/s, %,.0f samples/s; first batch after %.0f ms; %,.0f samples per CPU-second%n",
                         one.mbPerSecond(), one.samplesPerSecond(), one.firstBatchSeconds() * 1000, one.samples() / one.cpuSeconds());
                 out.printf("  (b) feeder to %d consumers: %,.0f MB/s, %,.0f samples/s in all%n", consumers, many.mbPerSecond(),
                         many.samplesPerSecond());
-                out.printf("  b/a = %.2f (1 consumer), %.2f (%d); b/c = %.2f (1 consumer), %.2f (%d)%n",
+                out.printf("  b/a = %.2f (1 consumer), %.2f (%d); b/c = %.2f (1 consumer), %.2f (%d); b/d = %.2f (1 consumer)%n",
                         one.mbPerSecond() / loopback.mbPerSecond(), many.mbPerSecond() / loopback.mbPerSecond(), consumers,
-                        one.mbPerSecond() / worker.mbPerSecond(), many.mbPerSecond() / worker.mbPerSecond(), consumers);
+                        one.mbPerSecond() / worker.mbPerSecond(), many.mbPerSecond() / worker.mbPerSecond(), consumers,
+                        one.mbPerSecond() / flight.mbPerSecond());
                 if (m == imageVersion) {
                     // CPU of the whole process (feeder and consumer in one JVM): an upper bound on the feeder's share.
                     double imagesPerCpuSecond = one.samples() / one.cpuSeconds();
@@ -216,6 +247,50 @@ final class FeederBenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * (d) Arrow Flight Java alone: a producer that sends the same prepared batch of one binary column again and
+     * again to a client in this JVM. What any Flight server can reach here; the feeder adds planning, gathering
+     * rows from decoded shards and backpressure on top.
+     */
+    private Rate flightCeiling(int rows, int valueBytes, int batches) throws Exception {
+        Schema schema = new Schema(List.of(Field.notNullable("image", ArrowType.Binary.INSTANCE)));
+        byte[] value = new byte[valueBytes];
+        new SplittableRandom(1).nextBytes(value);
+        try (BufferAllocator allocator = new RootAllocator()) {
+            FlightProducer producer = new NoOpFlightProducer() {
+                @Override
+                public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+                    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+                        listener.start(root);
+                        VarBinaryVector v = (VarBinaryVector) root.getVector(0);
+                        for (int b = 0; b < batches; b++) {
+                            v.allocateNew((long) rows * valueBytes, rows);
+                            for (int i = 0; i < rows; i++) {
+                                v.set(i, value);
+                            }
+                            v.setValueCount(rows);
+                            root.setRowCount(rows);
+                            listener.putNext();
+                        }
+                        listener.completed();
+                    }
+                }
+            };
+            try (FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), producer).build().start();
+                    FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build()) {
+                long cpu = os.getProcessCpuTime();
+                long start = System.nanoTime();
+                long bytes = 0;
+                try (FlightStream stream = client.getStream(new Ticket(new byte[] {1}))) {
+                    while (stream.next()) {
+                        bytes += sumLengths((VarBinaryVector) stream.getRoot().getVector(0));
+                    }
+                }
+                return new Rate(bytes, (long) rows * batches, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, 0);
+            }
+        }
+    }
+
     /** (c) What a training worker gets reading the shards itself: parquet-hadoop, row by row, through S3A. */
     private Rate workerRead(DatasetStore store, DatasetManifest m, Configuration hadoop) throws Exception {
         long cpu = os.getProcessCpuTime();
@@ -248,22 +323,33 @@ final class FeederBenchCommand implements Callable<Integer> {
     }
 
     /** (b) One epoch through the feeder, by {@code ranks} consumers on their own connections, in parallel. */
-    private Rate read(FeederServer feeder, BufferAllocator allocator, DatasetManifest m, String table, List<String> columns, int ranks,
-            long epoch) throws Exception {
-        FeedRequest request = FeedRequest.of(m.dataset(), m.version(), table, 1, epoch, ranks, batchSize).withColumns(columns);
+    /** One epoch from a feeder that has just started: every shard downloaded, verified and decoded on the way. */
+    private Rate coldEpoch(FeederConfig config, DatasetManifest m, String table, List<String> columns, int shuffleWindow)
+            throws Exception {
+        try (FeederServer feeder = FeederServer.start(config); BufferAllocator allocator = new RootAllocator();
+                FeederClient client = FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty())) {
+            return read(List.of(client), m, table, columns, 1, 0, shuffleWindow);
+        }
+    }
+
+    private Rate read(List<FeederClient> clients, DatasetManifest m, String table, List<String> columns, int ranks, long epoch,
+            int shuffleWindow) throws Exception {
+        FeedRequest request = FeedRequest.of(m.dataset(), m.version(), table, 1, epoch, ranks, batchSize).withColumns(columns)
+                .withShuffleWindow(shuffleWindow);
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
-        try (FeederClient planner = FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty())) {
-            FlightInfo plan = planner.plan(request);
+        try {
+            FlightInfo plan = clients.get(0).plan(request);
             long cpu = os.getProcessCpuTime();
             long start = System.nanoTime();
             List<Future<long[]>> results = new ArrayList<>();
-            for (FlightEndpoint e : plan.getEndpoints()) {
+            for (int r = 0; r < ranks; r++) {
+                FeederClient client = clients.get(r);
+                FlightEndpoint e = plan.getEndpoints().get(r);
                 results.add(pool.submit(() -> {
                     long bytes = 0;
                     long samples = 0;
                     long first = -1;
-                    try (FeederClient client = FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty());
-                            FeederClient.RankStream s = client.open(e)) {
+                    try (FeederClient.RankStream s = client.open(e)) {
                         while (s.next()) {
                             if (first < 0) {
                                 first = System.nanoTime() - start;
@@ -294,10 +380,10 @@ final class FeederBenchCommand implements Callable<Integer> {
     private static long payloadBytes(List<FieldVector> vectors) {
         for (FieldVector v : vectors) {
             if (v.getName().equals("image")) {
-                return sumLengths((org.apache.arrow.vector.VarBinaryVector) v);
+                return sumLengths((VarBinaryVector) v);
             }
             if (v.getName().equals("tokens")) {
-                org.apache.arrow.vector.complex.ListVector list = (org.apache.arrow.vector.complex.ListVector) v;
+                ListVector list = (ListVector) v;
                 return list.getValueCount() == 0 ? 0
                         : 4L * (list.getOffsetBuffer().getInt((long) list.getValueCount() * 4) - list.getOffsetBuffer().getInt(0));
             }
@@ -305,7 +391,7 @@ final class FeederBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static long sumLengths(org.apache.arrow.vector.VarBinaryVector v) {
+    private static long sumLengths(VarBinaryVector v) {
         return v.getValueCount() == 0 ? 0 : v.getOffsetBuffer().getInt((long) v.getValueCount() * 4) - v.getOffsetBuffer().getInt(0);
     }
 }

@@ -172,23 +172,17 @@ final class FeedStream {
     private void fill(VectorSchemaRoot out, long k) {
         int n = schedule.batchSize();
         try {
-            for (FieldVector v : out.getFieldVectors()) {
-                v.setInitialCapacity(n);
-                v.allocateNew();
-            }
-            List<FieldVector> targets = out.getFieldVectors();
+            VectorSchemaRoot[] sources = new VectorSchemaRoot[n];
+            int[] indexes = new int[n];
             for (int i = 0; i < n; i++) {
                 long sample = plan.sampleAt(schedule.position(k, i));
                 DecodedShard shard = ready.get(EpochPlan.shard(sample));
                 int row = EpochPlan.row(sample);
                 int g = shard.groupOf(row);
-                VectorSchemaRoot source = shard.group(g);
-                int index = shard.indexInGroup(g, row);
-                for (int c = 0; c < targets.size(); c++) {
-                    targets.get(c).copyFromSafe(index, i, source.getVector(c));
-                }
+                sources[i] = shard.group(g);
+                indexes[i] = shard.indexInGroup(g, row);
             }
-            out.setRowCount(n);
+            RowGather.gather(out, sources, indexes, n);
         } catch (OutOfMemoryException e) {
             throw CallStatus.RESOURCE_EXHAUSTED.withDescription("a batch of " + n + " rows of these columns needs more than "
                     + FeederOptions.CLIENT_MEMORY.key() + " allows per stream (two batches are in flight at a time):"
