@@ -92,4 +92,17 @@ public final class FeederOptions {
                 AUTH_TOKENS_FILE, METRICS_PORT, STALL_TIMEOUT, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION, S3_ACCESS_KEY,
                 S3_SECRET_KEY);
     }
+
+    /** The README's table of feeder options, in Markdown: key, default, environment variable, description. */
+    public static String markdownTable() {
+        StringBuilder b = new StringBuilder();
+        b.append("| option | default | environment variable | description |\n");
+        b.append("| --- | --- | --- | --- |\n");
+        for (Option<?> o : all()) {
+            String def = o.defaultValue() == null ? "(none)" : "`" + o.defaultText() + "`";
+            b.append("| `").append(o.key()).append("` | ").append(def).append(" | `").append(o.environmentVariable()).append("` | ")
+                    .append(o.description().replace("|", "\\|")).append(" |\n");
+        }
+        return b.toString();
+    }
 }
