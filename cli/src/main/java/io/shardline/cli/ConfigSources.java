@@ -33,11 +33,8 @@ public final class ConfigSources {
             }
         }
         for (String s : sets) {
-            int eq = s.indexOf('=');
-            if (eq < 1) {
-                throw new IllegalArgumentException("--set takes key=value, got '" + s + "'");
-            }
-            put(c, s.substring(0, eq).trim(), s.substring(eq + 1).trim(), keys, "--set");
+            Map.Entry<String, String> flag = ConfigFile.flag(s);
+            put(c, flag.getKey(), flag.getValue(), keys, "--set");
         }
         return c;
     }

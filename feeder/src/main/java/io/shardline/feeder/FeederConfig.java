@@ -56,15 +56,11 @@ public final class FeederConfig {
             }
         }
         for (String s : sets) {
-            int eq = s.indexOf('=');
-            if (eq < 1) {
-                throw new IllegalArgumentException("--set takes key=value, got '" + s + "'");
+            Map.Entry<String, String> flag = ConfigFile.flag(s);
+            if (!keys.contains(flag.getKey())) {
+                throw unknown("--set", flag.getKey(), keys);
             }
-            String k = s.substring(0, eq).trim();
-            if (!keys.contains(k)) {
-                throw unknown("--set", k, keys);
-            }
-            v.put(k, s.substring(eq + 1).trim());
+            v.put(flag.getKey(), flag.getValue());
         }
         FeederConfig c = new FeederConfig(v);
         FeederOptions.all().forEach(c::getOptional); // every value parses, or the error names its option now
@@ -72,9 +68,29 @@ public final class FeederConfig {
     }
 
     private static IllegalArgumentException unknown(String where, String key, Set<String> keys) {
-        String hint = keys.stream().filter(k -> k.endsWith(key.substring(key.lastIndexOf('.')))).findFirst()
+        String hint = keys.stream().filter(k -> editDistance(k, key) <= 3).min(java.util.Comparator.comparingInt(k -> editDistance(k, key)))
                 .map(k -> " (did you mean '" + k + "'?)").orElse("");
         return new IllegalArgumentException(where + ": unknown feeder option '" + key + "'" + hint);
+    }
+
+    /** Levenshtein distance: how many single-character edits turn one key into the other. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     public <T> T get(Option<T> option) {

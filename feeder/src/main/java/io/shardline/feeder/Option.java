@@ -92,43 +92,42 @@ public record Option<T>(String key, Kind kind, T defaultValue, String descriptio
 
     /** {@code 512mb}, {@code 1g}, {@code 64kb}, {@code 1024} (bytes). */
     static long parseBytes(String s) {
-        String t = s.toLowerCase(Locale.ROOT).replace(" ", "");
-        int i = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i))) {
-            i++;
-        }
-        if (i == 0) {
-            throw new IllegalArgumentException("expected a size such as 512mb");
-        }
-        long n = Long.parseLong(t.substring(0, i));
-        long unit = switch (t.substring(i)) {
+        Amount a = Amount.of(s, "a size such as 512mb");
+        long unit = switch (a.unit()) {
             case "", "b" -> 1;
             case "k", "kb" -> 1L << 10;
             case "m", "mb" -> 1L << 20;
             case "g", "gb" -> 1L << 30;
             case "t", "tb" -> 1L << 40;
-            default -> throw new IllegalArgumentException("unknown unit '" + t.substring(i) + "' (b, kb, mb, gb, tb)");
+            default -> throw new IllegalArgumentException("unknown unit '" + a.unit() + "' (b, kb, mb, gb, tb)");
         };
-        return Math.multiplyExact(n, unit);
+        return Math.multiplyExact(a.number(), unit);
     }
 
     /** {@code 30s}, {@code 500ms}, {@code 2min}, {@code 1h}. */
     static Duration parseDuration(String s) {
-        String t = s.toLowerCase(Locale.ROOT).replace(" ", "");
-        int i = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i))) {
-            i++;
-        }
-        if (i == 0) {
-            throw new IllegalArgumentException("expected a duration such as 30s");
-        }
-        long n = Long.parseLong(t.substring(0, i));
-        return switch (t.substring(i)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "", "s" -> Duration.ofSeconds(n);
-            case "min", "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> throw new IllegalArgumentException("unknown unit '" + t.substring(i) + "' (ms, s, min, h)");
+        Amount a = Amount.of(s, "a duration such as 30s");
+        return switch (a.unit()) {
+            case "ms" -> Duration.ofMillis(a.number());
+            case "", "s" -> Duration.ofSeconds(a.number());
+            case "min", "m" -> Duration.ofMinutes(a.number());
+            case "h" -> Duration.ofHours(a.number());
+            default -> throw new IllegalArgumentException("unknown unit '" + a.unit() + "' (ms, s, min, h)");
         };
+    }
+
+    /** A whole number and the unit written after it, lower case, spaces ignored. */
+    private record Amount(long number, String unit) {
+        static Amount of(String text, String expected) {
+            String t = text.toLowerCase(Locale.ROOT).replace(" ", "");
+            int i = 0;
+            while (i < t.length() && Character.isDigit(t.charAt(i))) {
+                i++;
+            }
+            if (i == 0) {
+                throw new IllegalArgumentException("expected " + expected);
+            }
+            return new Amount(Long.parseLong(t.substring(0, i)), t.substring(i));
+        }
     }
 }

@@ -40,4 +40,13 @@ public final class ConfigFile {
         }
         return out;
     }
+
+    /** A {@code key=value} flag ({@code --set}) as its key and value, trimmed. */
+    public static Map.Entry<String, String> flag(String keyValue) {
+        int eq = keyValue.indexOf('=');
+        if (eq < 1) {
+            throw new IllegalArgumentException("--set takes key=value, got '" + keyValue + "'");
+        }
+        return Map.entry(keyValue.substring(0, eq).trim(), keyValue.substring(eq + 1).trim());
+    }
 }
