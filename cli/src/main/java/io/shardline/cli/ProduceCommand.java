@@ -1,0 +1,255 @@
+package io.shardline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardline.format.Modality;
+import io.shardline.ingest.EnvelopeDecoder;
+import io.shardline.ingest.IngestOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Publishes files into the raw topics, in the record formats the job reads: JSON Lines as they are, CSV rows
+ * turned into JSON objects, plain-text files as one text record each, and image files (JPEG, PNG) with
+ * their metadata in headers. Folders are walked in name order, so a rerun publishes in the same order.
+ */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = "Publish files or folders into a raw topic: text (.jsonl, .csv, .txt), image (.jpg, .jpeg, .png;"
+                + " the parent folder's name is the label with --label-from-folder) or sensor (.jsonl, .csv: device_id,"
+                + " event_time and one column per channel). Kafka and topic names come from the job's options.")
+final class ProduceCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "Modality: text, image or sensor.")
+    String modality;
+
+    @Parameters(index = "1..*", arity = "1..*", description = "Files or folders.")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--source", defaultValue = "cli", description = "The source field or header of records that have none (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(names = "--label-from-folder", description = "Images: label each image with the name of its folder (ImageFolder layout).")
+    boolean labelFromFolder;
+
+    @Mixin
+    CommonOptions common;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One record to send: key, value, headers. */
+    record Out(byte[] key, byte[] value, RecordHeaders headers) {}
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration conf = common.load();
+        Modality m = Modality.fromId(modality);
+        String topic = IngestOptions.topic(conf, m);
+        List<Path> files = files(inputs);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, conf.getOptional(IngestOptions.BOOTSTRAP_SERVERS).orElseThrow(() ->
+                new IllegalArgumentException("set " + IngestOptions.BOOTSTRAP_SERVERS.key() + " (--set, environment or --config)")));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        conf.toMap().forEach((k, v) -> {
+            if (k.startsWith(IngestOptions.KAFKA_PROPERTIES_PREFIX)) {
+                p.put(k.substring(IngestOptions.KAFKA_PROPERTIES_PREFIX.length()), v);
+            }
+        });
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        long sent = 0;
+        Progress progress = new Progress(System.err, "files published to " + topic, files.size());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int done = 0;
+            for (Path f : files) {
+                for (Out o : records(m, f)) {
+                    producer.send(new ProducerRecord<>(topic, null, null, o.key(), o.value(), o.headers()), (md, e) -> {
+                        if (e != null) {
+                            failed.compareAndSet(null, e);
+                        }
+                    });
+                    sent++;
+                }
+                progress.update(++done);
+                if (failed.get() != null) {
+                    break;
+                }
+            }
+            producer.flush();
+        }
+        progress.done(files.size());
+        if (failed.get() != null) {
+            throw new IllegalStateException("publishing to " + topic + " failed: " + failed.get().getMessage(), failed.get());
+        }
+        System.out.printf("Published %,d records from %,d files to %s%n", sent, files.size(), topic);
+        return 0;
+    }
+
+    static List<Path> files(List<Path> inputs) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path in : inputs) {
+            if (Files.isDirectory(in)) {
+                try (Stream<Path> walk = Files.walk(in)) {
+                    walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().forEach(out::add);
+                }
+            } else if (Files.isRegularFile(in)) {
+                out.add(in);
+            } else {
+                throw new IllegalArgumentException("no such file or folder: " + in);
+            }
+        }
+        return out;
+    }
+
+    List<Out> records(Modality m, Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (m == Modality.IMAGE) {
+            String type = name.endsWith(".png") ? EnvelopeDecoder.PNG : name.endsWith(".jpg") || name.endsWith(".jpeg") ? EnvelopeDecoder.JPEG : null;
+            if (type == null) {
+                System.err.println("skipping " + file + ": not a .jpg, .jpeg or .png file");
+                return List.of();
+            }
+            String id = stem(file);
+            RecordHeaders h = new RecordHeaders();
+            h.add(EnvelopeDecoder.HEADER_ID, bytes(id));
+            h.add(EnvelopeDecoder.HEADER_SOURCE, bytes(source));
+            h.add(EnvelopeDecoder.HEADER_CONTENT_TYPE, bytes(type));
+            if (labelFromFolder && file.getParent() != null) {
+                h.add(EnvelopeDecoder.HEADER_LABEL, bytes(file.getParent().getFileName().toString()));
+            }
+            return List.of(new Out(bytes(id), Files.readAllBytes(file), h));
+        }
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+            List<Out> out = new ArrayList<>();
+            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        // As it is: a malformed line reaches the job, which dead-letters it with the reason.
+                        out.add(new Out(null, bytes(line), new RecordHeaders()));
+                    }
+                }
+            }
+            return out;
+        }
+        if (name.endsWith(".csv")) {
+            return csv(m, file);
+        }
+        if (m == Modality.TEXT) {
+            ObjectNode o = JSON.createObjectNode().put(EnvelopeDecoder.FIELD_ID, stem(file)).put(EnvelopeDecoder.FIELD_SOURCE, source)
+                    .put(EnvelopeDecoder.FIELD_EVENT_TIME, Files.getLastModifiedTime(file).toMillis())
+                    .put(EnvelopeDecoder.FIELD_TEXT, Files.readString(file, StandardCharsets.UTF_8));
+            return List.of(new Out(bytes(stem(file)), JSON.writeValueAsBytes(o), new RecordHeaders()));
+        }
+        System.err.println("skipping " + file + ": sensor readings come as .jsonl or .csv");
+        return List.of();
+    }
+
+    /**
+     * CSV with a header row. Text: columns id, source, event_time, text. Sensor: id, source, event_time and
+     * device_id, every other column a channel (a number). Fields may be quoted with double quotes. Rows
+     * without an id are numbered after the file; without an event time they take the file's modification time.
+     */
+    List<Out> csv(Modality m, Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            return List.of();
+        }
+        List<String> header = splitCsv(lines.get(0));
+        long modified = Files.getLastModifiedTime(file).toMillis();
+        List<Out> out = new ArrayList<>();
+        for (int n = 1; n < lines.size(); n++) {
+            if (lines.get(n).isBlank()) {
+                continue;
+            }
+            List<String> cells = splitCsv(lines.get(n));
+            ObjectNode o = JSON.createObjectNode();
+            ObjectNode readings = JSON.createObjectNode();
+            o.put(EnvelopeDecoder.FIELD_SOURCE, source);
+            o.put(EnvelopeDecoder.FIELD_ID, stem(file) + "-" + n);
+            o.put(EnvelopeDecoder.FIELD_EVENT_TIME, modified); // unless the row has its own
+            for (int c = 0; c < header.size() && c < cells.size(); c++) {
+                String col = header.get(c).strip();
+                String v = cells.get(c);
+                boolean envelope = col.equals(EnvelopeDecoder.FIELD_ID) || col.equals(EnvelopeDecoder.FIELD_SOURCE)
+                        || col.equals(EnvelopeDecoder.FIELD_EVENT_TIME) || col.equals(EnvelopeDecoder.FIELD_TEXT)
+                        || col.equals(EnvelopeDecoder.FIELD_DEVICE_ID);
+                if (col.equals(EnvelopeDecoder.FIELD_EVENT_TIME) && v.matches("-?\\d+")) {
+                    o.put(col, Long.parseLong(v));
+                } else if (envelope || m == Modality.TEXT) {
+                    o.put(col, v);
+                } else if (!v.isBlank()) {
+                    try {
+                        readings.put(col, Double.parseDouble(v));
+                    } catch (NumberFormatException e) {
+                        readings.put(col, v); // the job dead-letters it as wrong-type, with the row
+                    }
+                }
+            }
+            if (m == Modality.SENSOR) {
+                o.set(EnvelopeDecoder.FIELD_READINGS, readings);
+            }
+            out.add(new Out(bytes(o.get(EnvelopeDecoder.FIELD_ID).asText()), JSON.writeValueAsBytes(o), new RecordHeaders()));
+        }
+        return out;
+    }
+
+    static List<String> splitCsv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    cell.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == ',') {
+                out.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(ch);
+            }
+        }
+        out.add(cell.toString());
+        return out;
+    }
+
+    private static String stem(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
