@@ -63,6 +63,21 @@ public final class IngestOptions {
             .withDescription("Where a job that starts without a checkpoint or savepoint begins reading: EARLIEST,"
                     + " LATEST, or COMMITTED (the group's committed offsets, earliest where none).");
 
+    public static final ConfigOption<String> START_AT = ConfigOptions.key("shardline.ingest.start-at")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Replay: where a job without a checkpoint starts, overriding starting-offsets: an instant"
+                    + " (2026-11-01T00:00:00Z) or epoch milliseconds (the first record at or after it, per partition),"
+                    + " or explicit offsets as topic:partition:offset[,topic:partition:offset...] (partitions not named"
+                    + " start at the earliest).");
+
+    public static final ConfigOption<String> STOP_AT = ConfigOptions.key("shardline.ingest.stop-at")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Replay: a bounded job that stops before the first record at or after this instant or"
+                    + " epoch milliseconds, or at these topic:partition:offset positions (exclusive; partitions not named"
+                    + " stop at their latest offset). Implies bounded.");
+
     public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("shardline.ingest.bounded")
             .booleanType()
             .defaultValue(false)
@@ -138,7 +153,7 @@ public final class IngestOptions {
     public static ConfigOption<?>[] all() {
         return new ConfigOption<?>[] {
             BOOTSTRAP_SERVERS, GROUP_ID, TEXT_TOPIC, IMAGE_TOPIC, SENSOR_TOPIC, DEAD_LETTER_TOPIC,
-            DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, STARTING_OFFSETS, BOUNDED, WATERMARK_MAX_OUT_OF_ORDERNESS,
+            DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, STARTING_OFFSETS, START_AT, STOP_AT, BOUNDED, WATERMARK_MAX_OUT_OF_ORDERNESS,
             WATERMARK_IDLE_TIMEOUT, TEXT_MAX_RECORD_SIZE,
             IMAGE_MAX_RECORD_SIZE, SENSOR_MAX_RECORD_SIZE, MAX_ID_LENGTH, JSON_MAX_NESTING_DEPTH,
             JSON_MAX_STRING_LENGTH, JSON_MAX_NUMBER_LENGTH, SENSOR_MAX_CHANNELS

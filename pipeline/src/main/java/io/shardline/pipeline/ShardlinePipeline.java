@@ -9,6 +9,7 @@ import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.TextSample;
 import io.shardline.ingest.DeadLetterSerializer;
 import io.shardline.ingest.IngestOptions;
+import io.shardline.ingest.ReplayPosition;
 import io.shardline.ingest.IngestRouter;
 import io.shardline.ingest.Ingested;
 import io.shardline.ingest.ShardlineDeserializer;
@@ -161,11 +162,13 @@ public final class ShardlinePipeline {
                 .setTopics(topics)
                 .setGroupId(conf.get(IngestOptions.GROUP_ID))
                 .setDeserializer(new ShardlineDeserializer(IngestOptions.topics(conf), IngestOptions.limits(conf)))
-                .setStartingOffsets(switch (conf.get(IngestOptions.STARTING_OFFSETS)) {
-                    case EARLIEST -> OffsetsInitializer.earliest();
-                    case LATEST -> OffsetsInitializer.latest();
-                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                })
+                .setStartingOffsets(conf.getOptional(IngestOptions.START_AT)
+                        .map(t -> position(IngestOptions.START_AT.key(), t, OffsetResetStrategy.EARLIEST))
+                        .orElseGet(() -> switch (conf.get(IngestOptions.STARTING_OFFSETS)) {
+                            case EARLIEST -> OffsetsInitializer.earliest();
+                            case LATEST -> OffsetsInitializer.latest();
+                            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                        }))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 // A whole image must fit one fetch; the consumer returns an oversized batch anyway, this avoids
                 // round trips.
@@ -174,10 +177,18 @@ public final class ShardlinePipeline {
         Properties extra = new Properties();
         extra.putAll(IngestOptions.kafkaProperties(conf));
         b.setProperties(extra);
-        if (conf.get(IngestOptions.BOUNDED)) {
+        if (conf.getOptional(IngestOptions.STOP_AT).isPresent()) {
+            b.setBounded(position(IngestOptions.STOP_AT.key(), conf.get(IngestOptions.STOP_AT), OffsetResetStrategy.LATEST));
+        } else if (conf.get(IngestOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
+    }
+
+    /** A replay position as the Kafka source takes it; partitions that explicit offsets leave out get {@code others}. */
+    private static OffsetsInitializer position(String option, String text, OffsetResetStrategy others) {
+        ReplayPosition p = ReplayPosition.parse(option, text);
+        return p.timestamp() != null ? OffsetsInitializer.timestamp(p.timestamp()) : OffsetsInitializer.offsets(p.offsets(), others);
     }
 
     private KafkaSink<DeadLetter> deadLetterSink(String bootstrap) {
