@@ -1,0 +1,104 @@
+package io.shardline.cli;
+
+import io.shardline.format.DatasetStore;
+import io.shardline.ingest.IngestOptions;
+import io.shardline.localstack.LocalFlink;
+import io.shardline.pipeline.PipelineOptions;
+import io.shardline.pipeline.ShardlineJob;
+import io.shardline.pipeline.ShardlinePipeline;
+import io.shardline.shardwriter.Datasets;
+import io.shardline.shardwriter.S3Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the pipeline job with the configured options: on an embedded Flink MiniCluster in this process, or on
+ * a remote cluster through its REST endpoint with the job jar. Kafka and storage are whatever the options
+ * name (the demo's embedded stack is the demo's business).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the pipeline job: on an embedded Flink MiniCluster (default), or on a remote cluster's REST endpoint"
+                + " (--remote host:port, with the job jar). Kafka, the dataset root and every other setting come from the options.")
+class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--remote", paramLabel = "HOST:PORT", description = "A Flink cluster's REST endpoint, e.g. flink-jobmanager:8081.")
+    String remote;
+
+    @Option(names = "--jar", defaultValue = "job/target/shardline-job.jar",
+            description = "The job jar sent to a remote cluster (default: ${DEFAULT-VALUE}; build it with ./mvnw -DskipTests package -pl job -am).")
+    Path jar;
+
+    @Option(names = "--detached", description = "Submit and return; do not wait for the job to finish.")
+    boolean detached;
+
+    @Option(names = "--work-dir", defaultValue = "shardline-run",
+            description = "Embedded cluster only: folder for its checkpoints unless configured (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        return run(common.load());
+    }
+
+    /** Runs the job with this configuration, embedded or remote, and reports how it went. */
+    int run(Configuration conf) throws Exception {
+        conf.getOptional(IngestOptions.BOOTSTRAP_SERVERS).orElseThrow(() -> new IllegalArgumentException(
+                "set " + IngestOptions.BOOTSTRAP_SERVERS.key() + " (--set, environment or --config)"));
+        DatasetStore store = Datasets.store(conf);
+        Configuration job = PipelineOptions.withDefaults(conf);
+        if (remote != null) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("no job jar at " + jar + ": build it with ./mvnw -B -DskipTests package -pl job -am");
+            }
+            int colon = remote.lastIndexOf(':');
+            if (colon < 1) {
+                throw new IllegalArgumentException("--remote takes host:port, got '" + remote + "'");
+            }
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(remote.substring(0, colon),
+                    Integer.parseInt(remote.substring(colon + 1)), job, jar.toString());
+            return follow(ShardlineJob.submit(env, new ShardlinePipeline(job), job), store);
+        }
+        int slots = job.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
+        String plugins = System.getenv("FLINK_PLUGINS_DIR");
+        try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, new Configuration(), plugins == null ? null : Path.of(plugins))) {
+            flink.configureFileSystems(S3Settings.flinkFileSystemConfig(job));
+            return follow(ShardlineJob.submit(flink.environment(job), new ShardlinePipeline(job), job), store);
+        }
+    }
+
+    /** Prints the job id, then, until it ends, the versions it has published. */
+    private int follow(JobClient client, DatasetStore store) throws Exception {
+        System.out.printf("Job %s submitted; dataset '%s' at %s%n", client.getJobID(), store.dataset(), store.root());
+        if (detached) {
+            return 0;
+        }
+        CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
+        long shown = -1;
+        while (!result.isDone()) {
+            long latest = store.versions().stream().mapToLong(Long::longValue).max().orElse(0);
+            if (latest != shown) {
+                System.err.printf("  %s: %s, latest version %d%n", java.time.LocalTime.now().withNano(0), client.getJobStatus().get(), latest);
+                shown = latest;
+            }
+            Thread.sleep(Duration.ofSeconds(2).toMillis());
+        }
+        JobExecutionResult r = result.get(); // rethrows the job's failure
+        System.out.printf("Job %s finished after %,d ms; latest version %s%n", client.getJobID(), r.getNetRuntime(),
+                store.latest().map(m -> m.version() + " (" + m.totalRows() + " rows)").orElse("none"));
+        return 0;
+    }
+}
