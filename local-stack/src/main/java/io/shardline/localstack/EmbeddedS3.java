@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * A real S3-compatible HTTP server in this JVM (s3proxy over jclouds' filesystem backend), on 127.0.0.1 and
  * an ephemeral port, with AWS v2/v4 signature checking. Objects are plain files under a local folder.
  */
-public final class EmbeddedS3 implements AutoCloseable {
+public final class EmbeddedS3 implements ObjectStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3.class);
 
@@ -71,14 +71,17 @@ public final class EmbeddedS3 implements AutoCloseable {
         return new EmbeddedS3(proxy, context, endpoint, accessKey, secretKey);
     }
 
+    @Override
     public String endpoint() {
         return endpoint;
     }
 
+    @Override
     public String accessKey() {
         return accessKey;
     }
 
+    @Override
     public String secretKey() {
         return secretKey;
     }

@@ -20,11 +20,11 @@ public final class LocalStack implements AutoCloseable {
     public static final String BUCKET = "shardline";
 
     private final Path dataDir;
-    private final EmbeddedKafka kafka;
-    private final EmbeddedS3 s3;
+    private final KafkaCluster kafka;
+    private final ObjectStore s3;
     private final LocalFlink flink;
 
-    private LocalStack(Path dataDir, EmbeddedKafka kafka, EmbeddedS3 s3, LocalFlink flink) {
+    private LocalStack(Path dataDir, KafkaCluster kafka, ObjectStore s3, LocalFlink flink) {
         this.dataDir = dataDir;
         this.kafka = kafka;
         this.s3 = s3;
@@ -39,12 +39,12 @@ public final class LocalStack implements AutoCloseable {
         return dataDir;
     }
 
-    public EmbeddedKafka kafka() {
+    public KafkaCluster kafka() {
         return kafka;
     }
 
-    /** The S3 server; fails if the stack was started without one. */
-    public EmbeddedS3 s3() {
+    /** The S3-compatible store; fails if the stack was started without one. */
+    public ObjectStore s3() {
         if (s3 == null) {
             throw new IllegalStateException("this stack was started without an S3 server: use Builder.withS3()");
         }
@@ -62,12 +62,13 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         // Flink first: its jobs talk to the other two.
-        List<AutoCloseable> parts = new ArrayList<>();
+        // Parts started elsewhere (external Kafka or store) are not closeable here and stay up.
+        List<Object> parts = new ArrayList<>();
         parts.add(flink);
         parts.add(s3);
         parts.add(kafka);
-        for (AutoCloseable c : parts) {
-            if (c == null) {
+        for (Object part : parts) {
+            if (!(part instanceof AutoCloseable c)) {
                 continue;
             }
             try {
@@ -89,6 +90,8 @@ public final class LocalStack implements AutoCloseable {
         private String secretKey = "shardline-local-secret";
         private Configuration flinkConf = new Configuration();
         private Path pluginsDir;
+        private KafkaCluster externalKafka;
+        private ObjectStore externalStore;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -123,6 +126,18 @@ public final class LocalStack implements AutoCloseable {
             return withS3(accessKey, secretKey);
         }
 
+        /** Use a Kafka cluster started elsewhere (a container) instead of starting the in-JVM broker. */
+        public Builder kafka(KafkaCluster cluster) {
+            this.externalKafka = cluster;
+            return this;
+        }
+
+        /** Use an S3-compatible store started elsewhere (a MinIO container) instead of the in-JVM server. */
+        public Builder s3(ObjectStore store) {
+            this.externalStore = store;
+            return this;
+        }
+
         /** Extra MiniCluster configuration, such as the {@code s3.*} filesystem settings. */
         public Builder flinkConfig(Configuration conf) {
             this.flinkConf = conf;
@@ -141,15 +156,17 @@ public final class LocalStack implements AutoCloseable {
                         + ") as the job's parallelism (" + slots + "): a source subtask without a partition finishes"
                         + " at once and blocks checkpoints");
             }
-            EmbeddedKafka kafka = null;
-            EmbeddedS3 s3 = null;
+            EmbeddedKafka embeddedKafka = null;
+            EmbeddedS3 embeddedS3 = null;
             try {
-                kafka = EmbeddedKafka.start(dataDir.resolve("kafka"));
+                KafkaCluster kafka = externalKafka != null ? externalKafka
+                        : (embeddedKafka = EmbeddedKafka.start(dataDir.resolve("kafka")));
                 if (!topics.isEmpty()) {
                     kafka.createTopics(partitions, topics);
                 }
-                if (withS3) {
-                    s3 = EmbeddedS3.start(dataDir.resolve("s3"), accessKey, secretKey, BUCKET);
+                ObjectStore s3 = externalStore;
+                if (s3 == null && withS3) {
+                    s3 = embeddedS3 = EmbeddedS3.start(dataDir.resolve("s3"), accessKey, secretKey, BUCKET);
                 }
                 Path plugins = pluginsDir;
                 if (plugins == null && System.getenv("FLINK_PLUGINS_DIR") != null) {
@@ -158,11 +175,11 @@ public final class LocalStack implements AutoCloseable {
                 LocalFlink flink = LocalFlink.start(dataDir.resolve("flink"), slots, flinkConf, plugins);
                 return new LocalStack(dataDir, kafka, s3, flink);
             } catch (RuntimeException e) {
-                if (s3 != null) {
-                    s3.close();
+                if (embeddedS3 != null) {
+                    embeddedS3.close();
                 }
-                if (kafka != null) {
-                    kafka.close();
+                if (embeddedKafka != null) {
+                    embeddedKafka.close();
                 }
                 throw e;
             }
