@@ -8,9 +8,12 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * The ingest stage's metrics, registered on the Kafka source operator under the {@code shardline} group. With
- * Flink's Prometheus reporter they appear as {@code flink_taskmanager_job_task_operator_shardline_<name>}
- * with labels {@code modality} (and {@code reason} for dead letters):
+ * The ingest stage's metrics, registered by the router (chained to the Kafka source) under the {@code shardline}
+ * group. With Flink's Prometheus reporter they appear as
+ * {@code flink_taskmanager_job_task_operator_shardline_modality_<name>} with the label {@code modality}, and
+ * dead letters as {@code ..._shardline_modality_reason_dead_letters} with {@code modality} and {@code reason}
+ * (Flink puts the key of each key-value group into the name, its value into a label; label values have
+ * {@code -} replaced by {@code _}):
  *
  * <ul>
  *   <li>{@value #RECORDS_IN}: records read from the modality's topic
@@ -45,7 +48,7 @@ public final class IngestMetrics {
         }
     }
 
-    void record(Ingested r) {
+    public void record(Ingested r) {
         Modality m = r.modality();
         if (m == null) {
             deadLetter(null, r.deadLetter());

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * The Kafka source's deserializer: maps each record's topic to its modality and decodes it with
  * {@link EnvelopeDecoder}. It never throws for a bad record (a throwing deserializer is a poison pill that
- * restarts the job forever); bad records come out as dead letters and are counted in {@link IngestMetrics}.
+ * restarts the job forever); bad records come out as dead letters, which the router counts ({@link IngestMetrics}).
  *
  * <p>Runs on the source reader's fetcher-to-task hand-over thread, the task thread.
  */
@@ -24,7 +24,6 @@ public final class ShardlineDeserializer implements KafkaRecordDeserializationSc
     private final DecoderLimits limits;
 
     private transient EnvelopeDecoder decoder;
-    private transient IngestMetrics metrics;
 
     public ShardlineDeserializer(Map<String, Modality> topics, DecoderLimits limits) {
         this.topics = new HashMap<>(topics);
@@ -34,14 +33,11 @@ public final class ShardlineDeserializer implements KafkaRecordDeserializationSc
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         decoder = new EnvelopeDecoder(limits);
-        metrics = new IngestMetrics(context.getMetricGroup());
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
-        Ingested decoded = decoder.decode(topics.get(record.topic()), record);
-        metrics.record(decoded);
-        out.collect(decoded);
+        out.collect(decoder.decode(topics.get(record.topic()), record));
     }
 
     @Override
