@@ -10,7 +10,8 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The preprocessing stage's metrics, under the same {@code shardline} group and {@code modality} label as
  * the ingest metrics. With Flink's Prometheus reporter they appear as
- * {@code flink_taskmanager_job_task_operator_shardline_<name>}:
+ * {@code flink_taskmanager_job_task_operator_shardline_modality_<label key>_<name>}, e.g.
+ * {@code ..._shardline_modality_reason_filtered{modality="text",reason="too_few_words"}}:
  *
  * <ul>
  *   <li>{@value #FILTERED}: valid records dropped by a rule, labelled {@code reason} ({@link FilterReason})
