@@ -32,6 +32,15 @@ final class VersionsCommand implements Callable<Integer> {
         return Datasets.store(common.load());
     }
 
+    /** Version {@code version} of the dataset, or its latest for 0. */
+    static DatasetManifest manifest(DatasetStore store, long version) {
+        if (version != 0) {
+            return store.read(version);
+        }
+        return store.latest().orElseThrow(() -> new IllegalArgumentException("dataset '" + store.dataset() + "' at "
+                + store.root() + " has no published version"));
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per published version.")
     static final class ListVersions implements Callable<Integer> {
         @Mixin
@@ -72,8 +81,7 @@ final class VersionsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             DatasetStore store = store(common);
-            DatasetManifest m = version == 0 ? store.latest().orElseThrow(() -> new IllegalArgumentException("no published version"))
-                    : store.read(version);
+            DatasetManifest m = manifest(store, version);
             PrintStream out = System.out;
             out.printf("dataset '%s' version %d, created %s, manifest format %d, at %s%n", m.dataset(), m.version(), m.createdAt(),
                     m.formatVersion(), store.versionPath(m.version()));
@@ -106,8 +114,7 @@ final class VersionsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             DatasetStore store = store(common);
-            DatasetManifest m = version == 0 ? store.latest().orElseThrow(() -> new IllegalArgumentException("no published version"))
-                    : store.read(version);
+            DatasetManifest m = manifest(store, version);
             System.err.printf("verifying %d shards (%.1f MB) ...%n", m.shards().size(), m.totalBytes() / 1e6);
             List<String> problems = new DatasetVersions(store).verify(m);
             if (problems.isEmpty()) {
