@@ -50,6 +50,12 @@ public final class FeederOptions {
                     + " the rows of each run of shards holding up to this many rows are shuffled together."
                     + " Larger is closer to a global shuffle and needs more cache.");
 
+    public static final Option<Long> SHUFFLE_WINDOW_BYTES = Option.bytes("shardline.feeder.shuffle-window-bytes", 256L << 20,
+            "Caps the default shuffle window by the table's shard bytes: a request without a window gets the smaller of"
+                    + " shuffle-window rows and this many bytes' worth of rows (at the version's average row size), so"
+                    + " tables of large rows (images) start fast and fit the cache. The window chosen is pinned in the"
+                    + " tickets and cursors, so the order stays fixed.");
+
     public static final Option<Long> MAX_SHARD_SIZE = Option.bytes("shardline.feeder.max-shard-size", 1L << 30,
             "Largest shard the feeder loads (it verifies a shard's SHA-256 whole before serving a row of it).");
 
@@ -88,7 +94,7 @@ public final class FeederOptions {
 
     public static List<Option<?>> all() {
         return List.of(HOST, PORT, ENDPOINTS, ADVERTISED_HOST, DATASETS, CACHE_SIZE, CLIENT_MEMORY, READ_THREADS,
-                READ_AHEAD_WINDOWS, SHUFFLE_WINDOW, MAX_SHARD_SIZE, MAX_FOOTER_SIZE, TLS_CERT_CHAIN, TLS_PRIVATE_KEY,
+                READ_AHEAD_WINDOWS, SHUFFLE_WINDOW, SHUFFLE_WINDOW_BYTES, MAX_SHARD_SIZE, MAX_FOOTER_SIZE, TLS_CERT_CHAIN, TLS_PRIVATE_KEY,
                 AUTH_TOKENS_FILE, METRICS_PORT, STALL_TIMEOUT, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION, S3_ACCESS_KEY,
                 S3_SECRET_KEY);
     }

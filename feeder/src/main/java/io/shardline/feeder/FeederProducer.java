@@ -1,5 +1,6 @@
 package io.shardline.feeder;
 
+import io.shardline.format.ShardEntry;
 import io.shardline.format.ShardIntegrityException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,6 +37,7 @@ final class FeederProducer extends NoOpFlightProducer {
     private final BufferAllocator allocator;
     private volatile List<Location> endpoints;
     private final int defaultShuffleWindow;
+    private final long shuffleWindowBytes;
     private final int readAhead;
     private final long clientMemory;
     private final Duration stallTimeout;
@@ -49,6 +51,7 @@ final class FeederProducer extends NoOpFlightProducer {
         this.allocator = allocator;
         this.endpoints = List.copyOf(endpoints);
         this.defaultShuffleWindow = config.get(FeederOptions.SHUFFLE_WINDOW);
+        this.shuffleWindowBytes = config.get(FeederOptions.SHUFFLE_WINDOW_BYTES);
         this.readAhead = config.get(FeederOptions.READ_AHEAD_WINDOWS);
         this.clientMemory = config.get(FeederOptions.CLIENT_MEMORY);
         this.stallTimeout = config.get(FeederOptions.STALL_TIMEOUT);
@@ -60,10 +63,20 @@ final class FeederProducer extends NoOpFlightProducer {
         this.endpoints = List.copyOf(locations);
     }
 
-    /** Pins what the request leaves open: the latest version when it names none, the default shuffle window. */
+    /**
+     * Pins what the request leaves open: the latest version when it names none, and the default shuffle window,
+     * the smaller of the configured rows and the configured bytes' worth of rows of this table.
+     */
     FeedRequest pin(FeedRequest r) {
         FeedRequest pinned = r.version() == 0 ? r.withVersion(catalog.latest(r.dataset())) : r;
-        return pinned.shuffleWindow() == 0 ? pinned.withShuffleWindow(defaultShuffleWindow) : pinned;
+        if (pinned.shuffleWindow() != 0) {
+            return pinned;
+        }
+        Catalog.Table table = catalog.table(pinned);
+        long rows = table.shards().stream().mapToLong(ShardEntry::rows).sum();
+        long bytes = table.shards().stream().mapToLong(ShardEntry::bytes).sum();
+        long byBytes = rows == 0 || bytes == 0 ? defaultShuffleWindow : Math.max(1, shuffleWindowBytes / Math.max(1, bytes / rows));
+        return pinned.withShuffleWindow((int) Math.min(defaultShuffleWindow, byBytes));
     }
 
     @Override

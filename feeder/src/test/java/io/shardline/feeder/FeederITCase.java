@@ -282,6 +282,25 @@ class FeederITCase {
     }
 
     @Test
+    void theDefaultWindowIsCappedByBytesAndPinned() throws Exception {
+        // About 2 KB a row on disk: a 100 KB cap gives a window of about 50 rows, below the 300-row default.
+        long rows = total();
+        long bytes = manifest.shards().stream().mapToLong(io.shardline.format.ShardEntry::bytes).sum();
+        try (FeederServer capped = FeederServer.start(config(root).set(FeederOptions.SHUFFLE_WINDOW_BYTES, "100kb").build());
+                FeederClient client = client(capped)) {
+            FeedRequest pinned = FeederClient.pinned(client.plan(FeedRequest.of("images", 0, "image", 1, 0, 2, 10)));
+            assertThat(pinned.shuffleWindow()).isEqualTo((int) ((100L << 10) / (bytes / rows)));
+            assertThat(pinned.shuffleWindow()).isBetween(30, 80);
+            assertThat(pinned.version()).isEqualTo(manifest.version());
+            // Served with that window: the same order as a request naming it explicitly, from the uncapped server.
+            try (FeederClient other = client(server)) {
+                assertThat(globalOrder(client, FeedRequest.of("images", 0, "image", 1, 0, 2, 10)))
+                        .isEqualTo(globalOrder(other, FeedRequest.of("images", 0, "image", 1, 0, 2, 10).withShuffleWindow(pinned.shuffleWindow())));
+            }
+        }
+    }
+
+    @Test
     void badRequestsAreRefusedWithTheReason() throws Exception {
         try (FeederClient client = client(server)) {
             assertThatThrownBy(() -> client.plan(FeedRequest.of("nope", 0, "image", 1, 0, 1, 10)))
