@@ -116,40 +116,57 @@ final class FeedStream {
         }
     }
 
-    /** Holds the shards of the windows batch k touches and of the windows after them; lets go of the rest. */
+    /**
+     * Holds the shards of the windows batch k touches and of the windows after them, and lets go of the rest.
+     * The shards batch k needs are asked for first and awaited; those read ahead are asked for only then, so
+     * they never delay the batch that is due.
+     */
     private void hold(long k) {
-        TreeSet<Integer> windows = new TreeSet<>();
+        TreeSet<Integer> needed = new TreeSet<>();
         for (int i = 0; i < schedule.batchSize(); i++) {
-            windows.add(plan.windowOf(schedule.position(k, i)));
+            needed.add(plan.windowOf(schedule.position(k, i)));
         }
-        List<Integer> needed = new ArrayList<>(windows);
-        for (int w = windows.last() + 1; w <= windows.last() + readAhead && w < plan.windows(); w++) {
-            windows.add(w);
-        }
-        Map<Integer, Boolean> keep = new HashMap<>();
-        for (int w : windows) {
+        List<Integer> neededShards = shardsOf(needed);
+        List<Integer> aheadShards = new ArrayList<>();
+        for (int w = needed.last() + 1; w <= needed.last() + readAhead && w < plan.windows(); w++) {
             for (int shard : plan.shardsOf(w)) {
-                keep.put(shard, needed.contains(w));
+                aheadShards.add(shard);
             }
         }
         for (Iterator<Map.Entry<Integer, ShardCache.Lease>> it = held.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Integer, ShardCache.Lease> e = it.next();
-            if (!keep.containsKey(e.getKey())) {
+            if (!neededShards.contains(e.getKey()) && !aheadShards.contains(e.getKey())) {
                 e.getValue().close();
                 ready.remove(e.getKey());
                 it.remove();
             }
         }
-        keep.forEach((shard, now) -> held.computeIfAbsent(shard, s -> {
+        neededShards.forEach(this::acquire);
+        for (int shard : neededShards) {
+            if (!ready.containsKey(shard)) {
+                ready.put(shard, await(held.get(shard)));
+            }
+        }
+        aheadShards.forEach(this::acquire);
+    }
+
+    private List<Integer> shardsOf(Iterable<Integer> windows) {
+        List<Integer> out = new ArrayList<>();
+        for (int w : windows) {
+            for (int shard : plan.shardsOf(w)) {
+                out.add(shard);
+            }
+        }
+        return out;
+    }
+
+    /** Holds a shard (loading it in the background if no stream has it cached). */
+    private void acquire(int shard) {
+        held.computeIfAbsent(shard, s -> {
             var entry = table.shards().get(s);
             return cache.acquire(new ShardCache.Key(table.dataset(), entry.path(), entry.sha256(), request.columns()),
                     allocator -> ShardDecoder.decode(entry.path(), catalog.read(table.dataset(), entry), request.columns(),
                             table.schema(), allocator));
-        }));
-        keep.forEach((shard, now) -> {
-            if (now && !ready.containsKey(shard)) {
-                ready.put(shard, await(held.get(shard)));
-            }
         });
     }
 
