@@ -312,6 +312,13 @@ class FeederITCase {
             assertThatThrownBy(() -> client.plan(FeedRequest.of("images", 0, "image", 1, 0, 1, 10).withColumns(List.of("id", "pixels"))))
                     .hasMessageContaining("no column 'pixels'");
         }
+        // A shuffle window larger than the whole shard cache: refused with the figures, nothing half-served.
+        try (FeederServer tiny = FeederServer.start(config(root).set(FeederOptions.CACHE_SIZE, "200kb").build());
+                FeederClient client = client(tiny)) {
+            assertThatThrownBy(() -> readRank(client, FeedRequest.of("images", 0, "image", 1, 0, 1, 10).withRank(0)))
+                    .hasMessageContaining(FeederOptions.CACHE_SIZE.key()).hasMessageContaining("shuffle window");
+            assertThat(tiny.cacheBytes()).isLessThanOrEqualTo(200L << 10);
+        }
         // A batch larger than a stream may hold (1,000 x 2 KB, 1 MB a stream): refused, not buffered.
         try (FeederServer small = FeederServer.start(config(root).set(FeederOptions.CLIENT_MEMORY, "1mb").build());
                 FeederClient client = client(small)) {
