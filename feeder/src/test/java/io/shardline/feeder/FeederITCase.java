@@ -282,6 +282,42 @@ class FeederITCase {
     }
 
     @Test
+    void tokenSequencesAreServedValueForValue() throws Exception {
+        Path tokensRoot = tmp.resolve("tokens");
+        int[] rows = {90, 150, 61, 120};
+        TestDatasets.writeTokens(tokensRoot, "tokens", rows);
+        try (FeederServer tokens = FeederServer.start(config(tokensRoot).set(FeederOptions.DATASETS, "tokens=" + tokensRoot.toUri()).build());
+                FeederClient client = client(tokens)) {
+            FeedRequest request = FeedRequest.of("tokens", 0, "text-tokens", 3, 0, 2, 16).withDropLast(false);
+            java.util.Set<String> seen = new HashSet<>();
+            for (int r = 0; r < 2; r++) {
+                try (FeederClient.RankStream s = client.open(request.withRank(r))) {
+                    while (s.next()) {
+                        VectorSchemaRoot b = s.batch();
+                        var ids = (VarCharVector) b.getVector("sequence_id");
+                        var list = (org.apache.arrow.vector.complex.ListVector) b.getVector("tokens");
+                        var docs = (org.apache.arrow.vector.complex.ListVector) b.getVector("document_ids");
+                        for (int i = 0; i < b.getRowCount(); i++) {
+                            String id = new String(ids.get(i), StandardCharsets.UTF_8);
+                            seen.add(id);
+                            int[] expected = TestDatasets.tokens(id);
+                            List<?> got = list.getObject(i);
+                            assertThat(got).as("tokens of %s", id).hasSize(expected.length);
+                            for (int t = 0; t < expected.length; t++) {
+                                assertThat(got.get(t)).isEqualTo(expected[t]);
+                            }
+                            int row = Integer.parseInt(id.substring(id.indexOf("-r") + 2));
+                            assertThat(docs.getObject(i)).hasSize(row % 2 == 1 ? 2 : 1);
+                            assertThat(docs.getObject(i).get(0).toString()).isEqualTo("doc-" + id.substring(1, id.indexOf('-')) + "-" + row);
+                        }
+                    }
+                }
+            }
+            assertThat(seen).hasSize(90 + 150 + 61 + 120);
+        }
+    }
+
+    @Test
     void theDefaultWindowIsCappedByBytesAndPinned() throws Exception {
         // About 2 KB a row on disk: a 100 KB cap gives a window of about 50 rows, below the 300-row default.
         long rows = total();

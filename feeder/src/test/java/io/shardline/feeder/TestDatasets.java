@@ -89,6 +89,58 @@ final class TestDatasets {
         }
     }
 
+    /**
+     * Writes packed token sequences (the text-tokens table): row r of shard s has {@link #tokens} ids and the
+     * document ids {@code doc-s-r} and, for odd rows, {@code doc-s-r-b}; every seventh row is empty.
+     */
+    static DatasetManifest writeTokens(Path root, String dataset, int[] rowsPerShard) {
+        MessageType schema = ShardSchemas.schema(ShardTable.TEXT_TOKENS);
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try {
+            Path dir = Files.createDirectories(root.resolve("shards/text-tokens"));
+            for (int s = 0; s < rowsPerShard.length; s++) {
+                int rows = rowsPerShard[s];
+                ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, ShardTable.TEXT_TOKENS,
+                        ShardSchemas.schemaName(ShardTable.TEXT_TOKENS), "test", rows, List.of(), "shardline/test");
+                try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(dir.resolve(String.format("part-%05d.parquet", s))))
+                        .withType(schema).withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
+                        .withRowGroupSize(64L << 10).withPageSize(8 * 1024)
+                        .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build()) {
+                    for (int r = 0; r < rows; r++) {
+                        Group g = groups.newGroup().append(ShardSchemas.SEQUENCE_ID, id(s, r)).append(ShardSchemas.ENCODING, "cl100k_base");
+                        Group tokens = g.addGroup(ShardSchemas.TOKENS);
+                        for (int t : tokens(id(s, r))) {
+                            tokens.addGroup(0).append("element", t);
+                        }
+                        Group docs = g.addGroup(ShardSchemas.DOCUMENT_IDS);
+                        docs.addGroup(0).append("element", "doc-" + s + "-" + r);
+                        if (r % 2 == 1) {
+                            docs.addGroup(0).append("element", "doc-" + s + "-" + r + "-b");
+                        }
+                        w.write(g);
+                    }
+                }
+            }
+            return new DatasetVersions(store(root, dataset)).publishNext(true).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The token ids of a sequence: up to 300 values derived from its id, none for every seventh row. */
+    static int[] tokens(String id) {
+        int row = Integer.parseInt(id.substring(id.indexOf("-r") + 2));
+        if (row % 7 == 0) {
+            return new int[0];
+        }
+        int n = 1 + Math.floorMod(id.hashCode(), 300);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Math.floorMod(id.hashCode() * 31 + i * 7919, 100_256);
+        }
+        return out;
+    }
+
     static int[] uniform(int shards, int rows) {
         int[] out = new int[shards];
         java.util.Arrays.fill(out, rows);
