@@ -4,6 +4,7 @@ Thin on purpose: the feeder computes the order, the rank's share and the resume 
 its ticket (GetFlightInfo), reads the batches (DoGet) and turns Arrow columns into tensors.
 """
 
+from dataclasses import replace
 from typing import Dict, Iterator, List, Optional
 
 import numpy as np
@@ -68,7 +69,7 @@ class FeederDataset(IterableDataset):
     def set_epoch(self, epoch: int) -> None:
         """Starts the given epoch from its beginning (the version stays pinned once it was)."""
         base = self._pinned or self.request
-        self.request = FeedRequest(**{**base.__dict__, "epoch": epoch, "consumed": 0, "rank": -1})
+        self.request = replace(base, epoch=epoch, consumed=0, rank=-1)
         self._pinned = None
         self._steps = 0
 

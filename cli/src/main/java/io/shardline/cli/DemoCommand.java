@@ -208,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Feeder serving '%s' at %s%n", manifest.dataset(), feeder.location().getUri());
             FeedRequest request = FeedRequest.of(manifest.dataset(), manifest.version(), ShardTable.IMAGE.id(), 1, 0, 4, 32)
                     .withColumns(List.of("id", "image", "label")).withDropLast(false);
-            SimulatedTraining.Result r = SimulatedTraining.run(client, request, manifest.rows(ShardTable.IMAGE));
+            SimulatedTraining.Result r = SimulatedTraining.run(client, request);
             SimulatedTraining.print(out, request, r);
             return r.complete();
         }

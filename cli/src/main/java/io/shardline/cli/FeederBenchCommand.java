@@ -1,6 +1,5 @@
 package io.shardline.cli;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederClient;
 import io.shardline.feeder.FeederConfig;
@@ -12,7 +11,6 @@ import io.shardline.format.S3Access;
 import io.shardline.format.ShardEntry;
 import io.shardline.localstack.EmbeddedS3;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -53,7 +51,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,8 +91,6 @@ final class FeederBenchCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = "shardline-bench-feeder", description = "Scratch folder, deleted first (default: ${DEFAULT-VALUE}).")
     Path dataDir;
-
-    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** Bytes and samples moved in a time, with the process CPU time it took. */
     record Rate(long bytes, long samples, double seconds, double cpuSeconds, double firstBatchSeconds) {
@@ -228,7 +223,7 @@ final class FeederBenchCommand implements Callable<Integer> {
                     }
                     return null;
                 });
-                long cpu = os.getProcessCpuTime();
+                long cpu = BenchCommand.processCpuNanos();
                 long start = System.nanoTime();
                 long received = 0;
                 try (SocketChannel in = server.accept()) {
@@ -240,7 +235,7 @@ final class FeederBenchCommand implements Callable<Integer> {
                     }
                 }
                 sent.get();
-                return new Rate(received, 0, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, 0);
+                return new Rate(received, 0, (System.nanoTime() - start) / 1e9, (BenchCommand.processCpuNanos() - cpu) / 1e9, 0);
             } finally {
                 sender.shutdownNow();
             }
@@ -278,7 +273,7 @@ final class FeederBenchCommand implements Callable<Integer> {
             };
             try (FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), producer).build().start();
                     FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build()) {
-                long cpu = os.getProcessCpuTime();
+                long cpu = BenchCommand.processCpuNanos();
                 long start = System.nanoTime();
                 long bytes = 0;
                 try (FlightStream stream = client.getStream(new Ticket(new byte[] {1}))) {
@@ -286,21 +281,20 @@ final class FeederBenchCommand implements Callable<Integer> {
                         bytes += sumLengths((VarBinaryVector) stream.getRoot().getVector(0));
                     }
                 }
-                return new Rate(bytes, (long) rows * batches, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, 0);
+                return new Rate(bytes, (long) rows * batches, (System.nanoTime() - start) / 1e9, (BenchCommand.processCpuNanos() - cpu) / 1e9, 0);
             }
         }
     }
 
     /** (c) What a training worker gets reading the shards itself: parquet-hadoop, row by row, through S3A. */
     private Rate workerRead(DatasetStore store, DatasetManifest m, Configuration hadoop) throws Exception {
-        long cpu = os.getProcessCpuTime();
+        long cpu = BenchCommand.processCpuNanos();
         long start = System.nanoTime();
         long bytes = 0;
         long rows = 0;
         double first = -1;
         for (ShardEntry s : m.shards()) {
-            HadoopInputFile file = HadoopInputFile.fromPath(store.resolve(s.path()), hadoop);
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file.getPath()).withConf(hadoop).build()) {
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), store.resolve(s.path())).withConf(hadoop).build()) {
                 Group g;
                 while ((g = reader.read()) != null) {
                     if (first < 0) {
@@ -311,7 +305,7 @@ final class FeederBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        return new Rate(bytes, rows, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, first);
+        return new Rate(bytes, rows, (System.nanoTime() - start) / 1e9, (BenchCommand.processCpuNanos() - cpu) / 1e9, first);
     }
 
     /** The bytes of a row's main payload (image bytes, or four per token), as the feeder's batches count them. */
@@ -339,7 +333,7 @@ final class FeederBenchCommand implements Callable<Integer> {
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
         try {
             FlightInfo plan = clients.get(0).plan(request);
-            long cpu = os.getProcessCpuTime();
+            long cpu = BenchCommand.processCpuNanos();
             long start = System.nanoTime();
             List<Future<long[]>> results = new ArrayList<>();
             for (int r = 0; r < ranks; r++) {
@@ -370,7 +364,7 @@ final class FeederBenchCommand implements Callable<Integer> {
                 samples += r[1];
                 first = Math.max(first, r[2]);
             }
-            return new Rate(bytes, samples, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, first / 1e9);
+            return new Rate(bytes, samples, (System.nanoTime() - start) / 1e9, (BenchCommand.processCpuNanos() - cpu) / 1e9, first / 1e9);
         } finally {
             pool.shutdownNow();
         }

@@ -55,6 +55,7 @@ final class ProduceCommand implements Callable<Integer> {
     CommonOptions common;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern EPOCH_MILLIS = java.util.regex.Pattern.compile("-?\\d+");
 
     /** One record to send: key, value, headers. */
     record Out(byte[] key, byte[] value, RecordHeaders headers) {}
@@ -66,17 +67,12 @@ final class ProduceCommand implements Callable<Integer> {
         String topic = IngestOptions.topic(conf, m);
         List<Path> files = files(inputs);
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, conf.getOptional(IngestOptions.BOOTSTRAP_SERVERS).orElseThrow(() ->
-                new IllegalArgumentException("set " + IngestOptions.BOOTSTRAP_SERVERS.key() + " (--set, environment or --config)")));
+        p.putAll(IngestOptions.kafkaProperties(conf));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, IngestOptions.requireBootstrapServers(conf));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        conf.toMap().forEach((k, v) -> {
-            if (k.startsWith(IngestOptions.KAFKA_PROPERTIES_PREFIX)) {
-                p.put(k.substring(IngestOptions.KAFKA_PROPERTIES_PREFIX.length()), v);
-            }
-        });
         AtomicReference<Exception> failed = new AtomicReference<>();
         long sent = 0;
         Progress progress = new Progress(System.err, "files published to " + topic, files.size());
@@ -195,7 +191,7 @@ final class ProduceCommand implements Callable<Integer> {
                 boolean envelope = col.equals(EnvelopeDecoder.FIELD_ID) || col.equals(EnvelopeDecoder.FIELD_SOURCE)
                         || col.equals(EnvelopeDecoder.FIELD_EVENT_TIME) || col.equals(EnvelopeDecoder.FIELD_TEXT)
                         || col.equals(EnvelopeDecoder.FIELD_DEVICE_ID);
-                if (col.equals(EnvelopeDecoder.FIELD_EVENT_TIME) && v.matches("-?\\d+")) {
+                if (col.equals(EnvelopeDecoder.FIELD_EVENT_TIME) && EPOCH_MILLIS.matcher(v).matches()) {
                     o.put(col, Long.parseLong(v));
                 } else if (envelope || m == Modality.TEXT) {
                     o.put(col, v);

@@ -57,11 +57,12 @@ final class ReadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<String> token = tokenFile == null ? Optional.empty() : Optional.of(Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
         Optional<byte[]> trusted = trust == null ? Optional.empty() : Optional.of(Files.readAllBytes(trust));
-        FeedRequest request = FeedRequest.of(dataset, version, table, seed, epoch, worldSize, batchSize).withColumns(columns);
+        // Padded, so that the read covers every sample of the version and the check is complete.
+        FeedRequest request = FeedRequest.of(dataset, version, table, seed, epoch, worldSize, batchSize).withColumns(columns)
+                .withDropLast(false);
         try (BufferAllocator allocator = new RootAllocator();
                 FeederClient client = FeederClient.connect(new Location(feeder), allocator, token, trusted)) {
-            long rows = FeederClient.epochSamples(client.plan(request));
-            SimulatedTraining.Result r = SimulatedTraining.run(client, request.withDropLast(false), rows);
+            SimulatedTraining.Result r = SimulatedTraining.run(client, request);
             SimulatedTraining.print(System.out, request, r);
             return r.complete() ? 0 : 1;
         }

@@ -56,8 +56,7 @@ class RunCommand implements Callable<Integer> {
 
     /** Runs the job with this configuration, embedded or remote, and reports how it went. */
     int run(Configuration conf) throws Exception {
-        conf.getOptional(IngestOptions.BOOTSTRAP_SERVERS).orElseThrow(() -> new IllegalArgumentException(
-                "set " + IngestOptions.BOOTSTRAP_SERVERS.key() + " (--set, environment or --config)"));
+        IngestOptions.requireBootstrapServers(conf);
         DatasetStore store = Datasets.store(conf);
         Configuration job = PipelineOptions.withDefaults(conf);
         if (remote != null) {
@@ -74,8 +73,8 @@ class RunCommand implements Callable<Integer> {
         }
         int slots = job.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
         String plugins = System.getenv("FLINK_PLUGINS_DIR");
-        try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, new Configuration(), plugins == null ? null : Path.of(plugins))) {
-            flink.configureFileSystems(S3Settings.flinkFileSystemConfig(job));
+        try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, S3Settings.flinkFileSystemConfig(job),
+                plugins == null ? null : Path.of(plugins))) {
             return follow(ShardlineJob.submit(flink.environment(job), new ShardlinePipeline(job), job), store);
         }
     }

@@ -32,10 +32,11 @@ final class SimulatedTraining {
 
     private SimulatedTraining() {}
 
-    static Result run(FeederClient client, FeedRequest request, long versionRows) throws Exception {
+    static Result run(FeederClient client, FeedRequest request) throws Exception {
         FeedRequest withId = request.columns().isEmpty() || request.columns().contains("id") ? request
                 : request.withColumns(concat("id", request.columns()));
         FlightInfo plan = client.plan(withId);
+        long versionRows = FeederClient.epochSamples(plan);
         long start = System.nanoTime();
         ExecutorService ranks = Executors.newFixedThreadPool(request.worldSize());
         try {

@@ -36,6 +36,8 @@ final class Catalog {
 
     private final Map<String, DatasetStore> stores = new LinkedHashMap<>();
     private final Map<String, DatasetManifest> manifests = new ConcurrentHashMap<>();
+    /** Tables as served, by dataset, version, table and columns: all immutable, so each is built once. */
+    private final Map<List<Object>, Table> tables = new ConcurrentHashMap<>();
     private final long maxShardBytes;
     private final FeederMetrics metrics;
 
@@ -51,10 +53,6 @@ final class Catalog {
             throw new IllegalArgumentException("no dataset '" + dataset + "' here; this feeder serves " + stores.keySet());
         }
         return s;
-    }
-
-    Map<String, DatasetStore> stores() {
-        return stores;
     }
 
     /** The newest published version of a dataset. */
@@ -77,6 +75,16 @@ final class Catalog {
     }
 
     Table table(FeedRequest request) {
+        List<Object> key = List.of(request.dataset(), request.version(), request.table(), request.columns());
+        Table cached = tables.get(key);
+        if (cached == null) {
+            cached = build(request);
+            tables.putIfAbsent(key, cached);
+        }
+        return cached;
+    }
+
+    private Table build(FeedRequest request) {
         DatasetManifest m = manifest(request.dataset(), request.version());
         ShardTable t;
         try {

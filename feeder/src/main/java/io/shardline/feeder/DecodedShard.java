@@ -2,9 +2,7 @@ package io.shardline.feeder;
 
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The requested columns of one shard, decoded into Arrow vectors, one {@link VectorSchemaRoot} per row group.
@@ -15,32 +13,13 @@ final class DecodedShard implements AutoCloseable {
 
     private final List<VectorSchemaRoot> groups;
     private final long[] groupStart;
-    private final long bytes;
 
     DecodedShard(List<VectorSchemaRoot> groups) {
         this.groups = List.copyOf(groups);
         this.groupStart = new long[groups.size() + 1];
-        long b = 0;
         for (int i = 0; i < groups.size(); i++) {
             groupStart[i + 1] = groupStart[i] + groups.get(i).getRowCount();
-            for (FieldVector v : groups.get(i).getFieldVectors()) {
-                b += v.getBufferSize();
-            }
         }
-        this.bytes = b;
-    }
-
-    long rows() {
-        return groupStart[groupStart.length - 1];
-    }
-
-    /** Memory held by the vectors. */
-    long bytes() {
-        return bytes;
-    }
-
-    Schema schema() {
-        return groups.isEmpty() ? null : groups.get(0).getSchema();
     }
 
     /** The row group holding {@code row}. */

@@ -165,8 +165,8 @@ final class FeedStream {
         held.computeIfAbsent(shard, s -> {
             var entry = table.shards().get(s);
             return cache.acquire(new ShardCache.Key(table.dataset(), entry.path(), entry.sha256(), request.columns()),
-                    allocator -> ShardDecoder.decode(entry.path(), catalog.read(table.dataset(), entry), request.columns(),
-                            table.schema(), allocator));
+                    () -> catalog.read(table.dataset(), entry),
+                    (bytes, allocator) -> ShardDecoder.decode(entry.path(), bytes, request.columns(), table.schema(), allocator));
         });
     }
 

@@ -49,41 +49,37 @@ public final class FeederMetrics {
     /** The Prometheus text exposition of every metric. */
     public String render() {
         StringBuilder b = new StringBuilder();
-        counter(b, "streams_started_total", "DoGet streams started.", streamsStarted.sum());
-        counter(b, "streams_completed_total", "Streams that sent their whole share.", streamsCompleted.sum());
-        counter(b, "streams_cancelled_total", "Streams the client cancelled or abandoned.", streamsCancelled.sum());
-        counter(b, "streams_failed_total", "Streams ended by an error sent to the client.", streamsFailed.sum());
-        gauge(b, "streams_active", "Streams being served now.", streamsActive.get());
-        counter(b, "cache_hits_total", "Shard requests served from the decoded-shard cache.", cacheHits.sum());
-        counter(b, "cache_misses_total", "Shard requests that loaded the shard from storage.", cacheMisses.sum());
-        counter(b, "cache_evictions_total", "Decoded shards evicted to make room.", cacheEvictions.sum());
-        gauge(b, "cache_bytes", "Memory held by decoded shards.", cacheBytes.get());
-        counter(b, "shard_bytes_read_total", "Bytes of shards read from storage.", shardBytesRead.sum());
-        counter(b, "checksum_failures_total", "Shards whose size or SHA-256 did not match the manifest.", checksumFailures.sum());
+        scalar(b, "streams_started_total", "counter", "DoGet streams started.", streamsStarted.sum());
+        scalar(b, "streams_completed_total", "counter", "Streams that sent their whole share.", streamsCompleted.sum());
+        scalar(b, "streams_cancelled_total", "counter", "Streams the client cancelled or abandoned.", streamsCancelled.sum());
+        scalar(b, "streams_failed_total", "counter", "Streams ended by an error sent to the client.", streamsFailed.sum());
+        scalar(b, "streams_active", "gauge", "Streams being served now.", streamsActive.get());
+        scalar(b, "cache_hits_total", "counter", "Shard requests served from the decoded-shard cache.", cacheHits.sum());
+        scalar(b, "cache_misses_total", "counter", "Shard requests that loaded the shard from storage.", cacheMisses.sum());
+        scalar(b, "cache_evictions_total", "counter", "Decoded shards evicted to make room.", cacheEvictions.sum());
+        scalar(b, "cache_bytes", "gauge", "Memory held by decoded shards.", cacheBytes.get());
+        scalar(b, "shard_bytes_read_total", "counter", "Bytes of shards read from storage.", shardBytesRead.sum());
+        scalar(b, "checksum_failures_total", "counter", "Shards whose size or SHA-256 did not match the manifest.", checksumFailures.sum());
         Map<String, Client> sorted = new TreeMap<>(clients);
-        perClient(b, "client_bytes_total", "counter", "Arrow bytes sent to each client.", sorted, c -> c.bytes.sum());
-        perClient(b, "client_samples_total", "counter", "Samples sent to each client.", sorted, c -> c.samples.sum());
-        perClient(b, "client_batches_total", "counter", "Batches sent to each client.", sorted, c -> c.batches.sum());
-        perClient(b, "client_wait_seconds_total", "counter", "Time each client, ready for more, waited for the feeder.",
+        perClient(b, "client_bytes_total", "Arrow bytes sent to each client.", sorted, c -> c.bytes.sum());
+        perClient(b, "client_samples_total", "Samples sent to each client.", sorted, c -> c.samples.sum());
+        perClient(b, "client_batches_total", "Batches sent to each client.", sorted, c -> c.batches.sum());
+        perClient(b, "client_wait_seconds_total", "Time each client, ready for more, waited for the feeder.",
                 sorted, c -> c.waitNanos.sum() / 1e9);
-        perClient(b, "client_backpressure_seconds_total", "counter", "Time the feeder waited for each client to take more.",
+        perClient(b, "client_backpressure_seconds_total", "Time the feeder waited for each client to take more.",
                 sorted, c -> c.backpressureNanos.sum() / 1e9);
         return b.toString();
     }
 
-    private static void counter(StringBuilder b, String name, String help, long value) {
-        header(b, name, "counter", help);
-        b.append("shardline_feeder_").append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void gauge(StringBuilder b, String name, String help, long value) {
-        header(b, name, "gauge", help);
-        b.append("shardline_feeder_").append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void perClient(StringBuilder b, String name, String type, String help, Map<String, Client> clients,
-            java.util.function.ToDoubleFunction<Client> value) {
+    private static void scalar(StringBuilder b, String name, String type, String help, long value) {
         header(b, name, type, help);
+        b.append("shardline_feeder_").append(name).append(' ').append(value).append('\n');
+    }
+
+    /** A counter per client identity. */
+    private static void perClient(StringBuilder b, String name, String help, Map<String, Client> clients,
+            java.util.function.ToDoubleFunction<Client> value) {
+        header(b, name, "counter", help);
         clients.forEach((id, c) -> b.append("shardline_feeder_").append(name).append("{client=\"").append(escape(id))
                 .append("\"} ").append(number(value.applyAsDouble(c))).append('\n'));
     }

@@ -35,7 +35,7 @@ final class FeederProducer extends NoOpFlightProducer {
     private final Catalog catalog;
     private final ShardCache cache;
     private final BufferAllocator allocator;
-    private volatile List<Location> endpoints;
+    private volatile List<Location> endpoints = List.of();
     private final int defaultShuffleWindow;
     private final long shuffleWindowBytes;
     private final int readAhead;
@@ -44,12 +44,10 @@ final class FeederProducer extends NoOpFlightProducer {
     private final FeederMetrics metrics;
     private final AtomicLong streamIds = new AtomicLong();
 
-    FeederProducer(Catalog catalog, ShardCache cache, BufferAllocator allocator, List<Location> endpoints, FeederConfig config,
-            FeederMetrics metrics) {
+    FeederProducer(Catalog catalog, ShardCache cache, BufferAllocator allocator, FeederConfig config, FeederMetrics metrics) {
         this.catalog = catalog;
         this.cache = cache;
         this.allocator = allocator;
-        this.endpoints = List.copyOf(endpoints);
         this.defaultShuffleWindow = config.get(FeederOptions.SHUFFLE_WINDOW);
         this.shuffleWindowBytes = config.get(FeederOptions.SHUFFLE_WINDOW_BYTES);
         this.readAhead = config.get(FeederOptions.READ_AHEAD_WINDOWS);

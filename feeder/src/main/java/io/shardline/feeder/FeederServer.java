@@ -3,7 +3,6 @@ package io.shardline.feeder;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +66,8 @@ public final class FeederServer implements AutoCloseable {
         }
         boolean tls = cert.isPresent();
         Location bind = tls ? Location.forGrpcTls(host, config.get(FeederOptions.PORT)) : Location.forGrpcInsecure(host, config.get(FeederOptions.PORT));
-        // The endpoints are known only once the port is: the producer reads them through this list.
-        List<Location> endpoints = new ArrayList<>();
-        FeederProducer producer = new FeederProducer(catalog, cache, allocator, endpoints, config, metrics);
+        // The endpoints are known only once the port is: given to the producer after the server starts.
+        FeederProducer producer = new FeederProducer(catalog, cache, allocator, config, metrics);
         FlightServer.Builder builder = FlightServer.builder(allocator, bind, producer);
         if (tls) {
             builder.useTls(new File(cert.get()), new File(key.get()));
@@ -81,7 +79,7 @@ public final class FeederServer implements AutoCloseable {
             flight.start();
             String advertised = config.getOptional(FeederOptions.ADVERTISED_HOST).orElse(host);
             Location self = tls ? Location.forGrpcTls(advertised, flight.getPort()) : Location.forGrpcInsecure(advertised, flight.getPort());
-            endpoints.addAll(config.getOptional(FeederOptions.ENDPOINTS).map(FeederServer::parseEndpoints).orElse(List.of(self)));
+            List<Location> endpoints = config.getOptional(FeederOptions.ENDPOINTS).map(FeederServer::parseEndpoints).orElse(List.of(self));
             producer.setEndpoints(endpoints);
             int metricsPort = config.get(FeederOptions.METRICS_PORT);
             if (metricsPort >= 0) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -78,19 +79,21 @@ final class ShardCache implements AutoCloseable {
     /**
      * Holds a shard, loading it on a reader thread if it is not cached.
      *
-     * @param load downloads and verifies the shard, then decodes it with the given allocator
+     * @param fetch downloads and verifies the shard's bytes (once per load)
+     * @param decode decodes those bytes into vectors of the given allocator (again after each eviction, if the
+     *     cache was full)
      */
-    synchronized Lease acquire(Key key, java.util.function.Function<BufferAllocator, DecodedShard> load) {
+    synchronized Lease acquire(Key key, Supplier<byte[]> fetch, BiFunction<byte[], BufferAllocator, DecodedShard> decode) {
         if (closed) {
             throw new IllegalStateException("the feeder is shutting down");
         }
         Entry e = entries.get(key);
-        if (e == null || e.shard.isCompletedExceptionally()) {
+        if (e == null) { // a failed load has left the map already, so a later request loads again
             e = new Entry();
             entries.put(key, e);
             metrics.cacheMisses.increment();
             Entry loading = e;
-            readers.execute(() -> complete(key, loading, () -> loadWithRoom(key, load)));
+            readers.execute(() -> complete(key, loading, () -> loadWithRoom(key, fetch.get(), decode)));
         } else {
             metrics.cacheHits.increment();
         }
@@ -119,10 +122,10 @@ final class ShardCache implements AutoCloseable {
     }
 
     /** Decodes; when the cache is full, evicts shards no stream holds and tries again, until nothing is left to evict. */
-    private DecodedShard loadWithRoom(Key key, java.util.function.Function<BufferAllocator, DecodedShard> load) {
+    private DecodedShard loadWithRoom(Key key, byte[] bytes, BiFunction<byte[], BufferAllocator, DecodedShard> decode) {
         while (true) {
             try {
-                return load.apply(allocator);
+                return decode.apply(bytes, allocator);
             } catch (OutOfMemoryException full) {
                 if (!evictOne()) {
                     long held;

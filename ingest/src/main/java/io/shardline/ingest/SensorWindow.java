@@ -6,7 +6,5 @@ package io.shardline.ingest;
  *
  * @param periodMs the grid's period
  * @param normalization how the values were normalized: {@code none}, {@code running} or {@code fixed}
- * @param ref the reading that completed the window
  */
-public record SensorWindow(String deviceId, String[] channels, long periodMs, long[] timestamps, float[] values, String normalization,
-        SourceRef ref) {}
+public record SensorWindow(String deviceId, String[] channels, long periodMs, long[] timestamps, float[] values, String normalization) {}

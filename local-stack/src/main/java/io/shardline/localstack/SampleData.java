@@ -116,10 +116,6 @@ public final class SampleData {
             return keptByModality.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        public long filtered() {
-            return filteredByReason.values().stream().mapToLong(Long::longValue).sum();
-        }
-
         public long deadLetters() {
             return deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
         }

@@ -1,5 +1,7 @@
 package io.shardline.preprocess;
 
+import java.util.HexFormat;
+
 /**
  * MurmurHash3, x64 128-bit variant (Austin Appleby's public-domain algorithm), seed 0: a fast, well-mixed,
  * stable hash for content keys. Stable means part of the state format: dedup state written by one release
@@ -10,8 +12,6 @@ public final class Murmur3 {
 
     private static final long C1 = 0x87c37b91114253d5L;
     private static final long C2 = 0x4cf5ad432745937fL;
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Murmur3() {}
 
@@ -75,12 +75,7 @@ public final class Murmur3 {
     /** The hash as 32 lowercase hex digits: {@code h1} then {@code h2}, each big-endian. */
     public static String hash128Hex(byte[] data) {
         long[] h = hash128(data);
-        char[] out = new char[32];
-        for (int i = 0; i < 16; i++) {
-            out[15 - i] = HEX[(int) (h[0] >>> (4 * i)) & 15];
-            out[31 - i] = HEX[(int) (h[1] >>> (4 * i)) & 15];
-        }
-        return new String(out);
+        return HexFormat.of().toHexDigits(h[0]) + HexFormat.of().toHexDigits(h[1]);
     }
 
     private static long mixK1(long k1) {

@@ -286,27 +286,33 @@ public final class NearDedup {
 
         @Override
         public void processElement1(T doc, Context ctx, Collector<T> out) throws Exception {
-            pending.update(doc);
-            decideIfComplete(ctx, out);
+            Integer n = answers.value();
+            if (n != null && n >= sketch.bands()) {
+                decide(doc, ctx, out); // every band answered before the document arrived
+            } else {
+                pending.update(doc);
+            }
         }
 
         @Override
         public void processElement2(Answer a, Context ctx, Collector<T> out) throws Exception {
-            Integer n = answers.value();
-            answers.update(n == null ? 1 : n + 1);
+            Integer previous = answers.value();
+            int n = previous == null ? 1 : previous + 1;
+            answers.update(n);
             Answer b = best.value();
             if (a.matchedDocId() != null && (b == null || a.similarity() > b.similarity())) {
                 best.update(a);
             }
-            decideIfComplete(ctx, out);
+            if (n >= sketch.bands()) {
+                T doc = pending.value(); // read only once every band has answered
+                if (doc != null) {
+                    decide(doc, ctx, out);
+                }
+            }
         }
 
-        private void decideIfComplete(Context ctx, Collector<T> out) throws Exception {
-            T doc = pending.value();
-            Integer n = answers.value();
-            if (doc == null || n == null || n < sketch.bands()) {
-                return;
-            }
+        /** Every band has answered and the document is here: keep, drop or flag it, and forget it. */
+        private void decide(T doc, Context ctx, Collector<T> out) throws Exception {
             Answer match = best.value();
             pending.clear();
             answers.clear();

@@ -65,8 +65,8 @@ public final class RowWriters {
         }
 
         @Override
-        public SourceRef ref(TextSample s) {
-            return s.ref();
+        public void forEachRef(TextSample s, java.util.function.Consumer<SourceRef> sink) {
+            sink.accept(s.ref());
         }
 
         @Override
@@ -93,8 +93,8 @@ public final class RowWriters {
         }
 
         @Override
-        public SourceRef ref(ImageSample s) {
-            return s.ref();
+        public void forEachRef(ImageSample s, java.util.function.Consumer<SourceRef> sink) {
+            sink.accept(s.ref());
         }
 
         @Override
@@ -134,8 +134,8 @@ public final class RowWriters {
         }
 
         @Override
-        public SourceRef ref(SensorSample s) {
-            return s.ref();
+        public void forEachRef(SensorSample s, java.util.function.Consumer<SourceRef> sink) {
+            sink.accept(s.ref());
         }
 
         @Override
@@ -169,8 +169,8 @@ public final class RowWriters {
         }
 
         @Override
-        public SourceRef ref(FilteredSample s) {
-            return s.ref();
+        public void forEachRef(FilteredSample s, java.util.function.Consumer<SourceRef> sink) {
+            sink.accept(s.ref());
         }
 
         @Override
@@ -191,11 +191,6 @@ public final class RowWriters {
         @Override
         public ShardTable table() {
             return ShardTable.TEXT_TOKENS;
-        }
-
-        @Override
-        public SourceRef ref(PackedSequence s) {
-            return s.starts().length == 0 ? null : s.starts()[0];
         }
 
         @Override
@@ -235,11 +230,6 @@ public final class RowWriters {
         @Override
         public ShardTable table() {
             return ShardTable.SENSOR_WINDOWS;
-        }
-
-        @Override
-        public SourceRef ref(SensorWindow w) {
-            return w.ref();
         }
 
         @Override

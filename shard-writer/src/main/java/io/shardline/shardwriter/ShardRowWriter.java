@@ -13,16 +13,11 @@ public interface ShardRowWriter<T> extends Serializable {
 
     ShardTable table();
 
-    /** Where the sample came from, for the shard's lineage. */
-    SourceRef ref(T sample);
-
     /**
-     * The records a row stands for, for the shard's lineage: by default the one record {@link #ref} names.
-     * A row of a derived table can stand for several records, or none that have not been counted already.
+     * The records a row stands for, for the shard's lineage: the one record a sample came from, or, for a row of
+     * a derived table, several records, or none that have not been counted already.
      */
-    default void forEachRef(T sample, java.util.function.Consumer<SourceRef> sink) {
-        sink.accept(ref(sample));
-    }
+    void forEachRef(T sample, java.util.function.Consumer<SourceRef> sink);
 
     /** Emits the row's fields between {@code startMessage} and {@code endMessage}, which the caller sends. */
     void write(RecordConsumer rc, T sample);

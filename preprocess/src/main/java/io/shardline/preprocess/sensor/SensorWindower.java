@@ -1,5 +1,7 @@
 package io.shardline.preprocess.sensor;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.shardline.format.Modality;
 import io.shardline.ingest.DeadLetter;
 import io.shardline.ingest.DeadLetterReason;
@@ -7,6 +9,9 @@ import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.SensorWindow;
 import io.shardline.preprocess.FilterReason;
 import io.shardline.preprocess.PreprocessMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -119,7 +124,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
                 @Override
                 public void window(DeviceSeries.Window w) {
                     ctx.output(WINDOWS, new SensorWindow(s.deviceId(), w.channels(), periodMs, w.times(), normalize(current, w),
-                            normalizationName, s.ref()));
+                            normalizationName));
                 }
 
                 @Override
@@ -156,32 +161,27 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
         return out;
     }
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     /** The reading as a dead letter: its decoded form re-encoded as JSON, since the raw bytes end at decoding. */
     private static DeadLetter late(SensorSample s, String message) {
-        StringBuilder json = new StringBuilder("{\"id\":").append(quote(s.id())).append(",\"source\":").append(quote(s.source()))
-                .append(",\"event_time\":").append(s.eventTime()).append(",\"device_id\":").append(quote(s.deviceId()))
-                .append(",\"readings\":{");
-        for (int i = 0; i < s.channels().length; i++) {
-            json.append(i == 0 ? "" : ",").append(quote(s.channels()[i])).append(':').append(s.values()[i]);
-        }
-        json.append("}}");
-        return new DeadLetter(DeadLetterReason.LATE.code(), SensorWindower.class.getName(), message, s.ref(),
-                s.id().getBytes(StandardCharsets.UTF_8), json.toString().getBytes(StandardCharsets.UTF_8), new String[0],
-                new byte[0][]);
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(json)) {
+            g.writeStartObject();
+            g.writeStringField("id", s.id());
+            g.writeStringField("source", s.source());
+            g.writeNumberField("event_time", s.eventTime());
+            g.writeStringField("device_id", s.deviceId());
+            g.writeObjectFieldStart("readings");
+            for (int i = 0; i < s.channels().length; i++) {
+                g.writeNumberField(s.channels()[i], s.values()[i]);
             }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a late reading", e); // writing to memory does not fail
         }
-        return b.append('"').toString();
+        return new DeadLetter(DeadLetterReason.LATE.code(), SensorWindower.class.getName(), message, s.ref(),
+                s.id().getBytes(StandardCharsets.UTF_8), json.toByteArray(), new String[0], new byte[0][]);
     }
 }

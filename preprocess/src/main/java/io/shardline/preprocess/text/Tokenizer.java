@@ -4,7 +4,6 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -57,10 +56,9 @@ public final class Tokenizer {
 
     /** The document's token ids followed by the end-of-text token. */
     public int[] encodeDocument(String text) {
-        IntArrayList ids = encoding.encodeOrdinary(text);
-        int[] out = Arrays.copyOf(ids.toArray(), ids.size() + 1);
-        out[ids.size()] = endOfText;
-        return out;
+        IntArrayList ids = encoding.encodeOrdinary(text); // a fresh list: appending to it is safe
+        ids.add(endOfText);
+        return ids.toArray();
     }
 
     public String decode(int[] ids) {
