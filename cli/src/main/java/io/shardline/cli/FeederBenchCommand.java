@@ -316,7 +316,6 @@ final class FeederBenchCommand implements Callable<Integer> {
         return 4L * g.getGroup("tokens", 0).getFieldRepetitionCount(0);
     }
 
-    /** (b) One epoch through the feeder, by {@code ranks} consumers on their own connections, in parallel. */
     /** One epoch from a feeder that has just started: every shard downloaded, verified and decoded on the way. */
     private Rate coldEpoch(FeederConfig config, DatasetManifest m, String table, List<String> columns, int shuffleWindow)
             throws Exception {
@@ -326,6 +325,7 @@ final class FeederBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** (b) One epoch through the feeder, by {@code ranks} consumers on their own connections, in parallel. */
     private Rate read(List<FeederClient> clients, DatasetManifest m, String table, List<String> columns, int ranks, long epoch,
             int shuffleWindow) throws Exception {
         FeedRequest request = FeedRequest.of(m.dataset(), m.version(), table, 1, epoch, ranks, batchSize).withColumns(columns)
