@@ -11,7 +11,7 @@ from typing import List, Optional
 # The JSON fields of a request, exactly as the server's FeedRequest names them (a Java test checks this).
 REQUEST_FIELDS = (
     "dataset", "version", "table", "columns", "seed", "epoch", "world_size", "rank",
-    "batch_size", "shuffle_window", "drop_last", "consumed",
+    "batch_size", "shuffle_window", "drop_last", "consumed", "worker", "num_workers",
 )
 
 # The JSON fields of a cursor, as the server's FeedCursor names them.
@@ -34,6 +34,8 @@ class FeedRequest:
     shuffle_window: int = 0
     drop_last: bool = True
     consumed: int = 0
+    worker: int = 0
+    num_workers: int = 1
 
     def __post_init__(self):
         if self.world_size < 1:
@@ -44,6 +46,8 @@ class FeedRequest:
             raise ValueError(f"batch_size must be >= 1, was {self.batch_size}")
         if self.consumed < 0 or self.epoch < 0:
             raise ValueError("epoch and consumed must be >= 0")
+        if self.num_workers < 1 or not 0 <= self.worker < self.num_workers:
+            raise ValueError(f"worker must be in [0, num_workers), was {self.worker} of {self.num_workers}")
 
     @property
     def global_batch(self) -> int:
@@ -63,6 +67,14 @@ class FeedRequest:
 
     def with_rank(self, rank: int) -> "FeedRequest":
         return replace(self, rank=rank)
+
+    def with_worker(self, worker: int, num_workers: int) -> "FeedRequest":
+        """The stream of one data-loading worker: it receives the rank's batches worker, worker + num_workers, ..."""
+        return replace(self, worker=worker, num_workers=num_workers)
+
+    def advanced(self, steps: int) -> "FeedRequest":
+        """This request, ``steps`` global batches further into its epoch."""
+        return replace(self, consumed=self.consumed + steps * self.global_batch)
 
     def cursor_after(self, steps: int) -> "FeedCursor":
         """Where the job stands after ``steps`` more global batches of this request."""

@@ -28,10 +28,14 @@ import java.util.Objects;
  * @param dropLast drop the samples that do not fill a last global batch (true), or pad that batch with the
  *     first samples of the epoch order (false)
  * @param consumed samples of this epoch already consumed by all ranks together: the resume point
+ * @param worker which of the rank's data-loading workers this stream feeds, 0 to numWorkers - 1
+ * @param numWorkers data-loading workers sharing the rank's share (PyTorch {@code DataLoader(num_workers=N)}):
+ *     worker w receives the rank's batches w, w + N, w + 2N, ..., so that reading the workers in turn gives
+ *     the rank's batches in order; 0 or 1 for a single stream
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeedRequest(String dataset, long version, String table, List<String> columns, long seed, long epoch,
-        int worldSize, int rank, int batchSize, int shuffleWindow, boolean dropLast, long consumed) {
+        int worldSize, int rank, int batchSize, int shuffleWindow, boolean dropLast, long consumed, int worker, int numWorkers) {
 
     /** A ticket or command is at most this long; anything longer is refused before it is parsed. */
     static final int MAX_JSON_BYTES = 64 * 1024;
@@ -70,6 +74,16 @@ public record FeedRequest(String dataset, long version, String table, List<Strin
         if (epoch < 0 || consumed < 0) {
             throw new IllegalArgumentException("epoch and consumed must be >= 0");
         }
+        numWorkers = Math.max(1, numWorkers); // absent from the JSON: one stream
+        if (worker < 0 || worker >= numWorkers) {
+            throw new IllegalArgumentException("worker must be in [0, " + numWorkers + "), was " + worker);
+        }
+    }
+
+    /** A request without data-loading workers: one stream per rank. */
+    public FeedRequest(String dataset, long version, String table, List<String> columns, long seed, long epoch,
+            int worldSize, int rank, int batchSize, int shuffleWindow, boolean dropLast, long consumed) {
+        this(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, 0, 1);
     }
 
     /** A request for the whole epoch from its start, every column, dropping the last partial global batch. */
@@ -82,28 +96,33 @@ public record FeedRequest(String dataset, long version, String table, List<Strin
     }
 
     public FeedRequest withRank(int r) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, r, batchSize, shuffleWindow, dropLast, consumed);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, r, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers);
     }
 
     public FeedRequest withVersion(long v) {
-        return new FeedRequest(dataset, v, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed);
+        return new FeedRequest(dataset, v, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers);
     }
 
     public FeedRequest withColumns(List<String> c) {
-        return new FeedRequest(dataset, version, table, c, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed);
+        return new FeedRequest(dataset, version, table, c, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers);
     }
 
     public FeedRequest withShuffleWindow(int w) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, w, dropLast, consumed);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, w, dropLast, consumed, worker, numWorkers);
     }
 
     public FeedRequest withDropLast(boolean d) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, d, consumed);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, d, consumed, worker, numWorkers);
+    }
+
+    /** The stream of one of the rank's data-loading workers (see {@code numWorkers}). */
+    public FeedRequest withWorker(int w, int n) {
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, w, n);
     }
 
     /** The same request, this many samples into the epoch (all ranks together). */
     public FeedRequest withConsumed(long c) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, c);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, c, worker, numWorkers);
     }
 
     /** Continues from a cursor, possibly with another world size and batch size (the same global batch keeps the batches). */

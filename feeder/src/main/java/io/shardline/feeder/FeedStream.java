@@ -63,7 +63,8 @@ final class FeedStream {
         }
         try (VectorSchemaRoot out = VectorSchemaRoot.create(table.schema(), allocator)) {
             listener.start(out);
-            for (long k = 0; k < schedule.batches(); k++) {
+            // A data-loading worker takes every numWorkers-th batch of the rank, starting at its own index.
+            for (long k = request.worker(); k < schedule.batches(); k += request.numWorkers()) {
                 hold(k);
                 awaitReady(listener);
                 long assembling = System.nanoTime();
@@ -128,7 +129,12 @@ final class FeedStream {
         }
         List<Integer> neededShards = shardsOf(needed);
         List<Integer> aheadShards = new ArrayList<>();
-        for (int w = needed.last() + 1; w <= needed.last() + readAhead && w < plan.windows(); w++) {
+        // Read ahead from the windows of this stream's next batch on (numWorkers batches later).
+        int nextFirst = needed.last() + 1;
+        if (request.numWorkers() > 1 && k + request.numWorkers() < schedule.batches()) {
+            nextFirst = Math.max(nextFirst, plan.windowOf(schedule.position(k + request.numWorkers(), 0)));
+        }
+        for (int w = nextFirst; w < nextFirst + readAhead && w < plan.windows(); w++) {
             for (int shard : plan.shardsOf(w)) {
                 aheadShards.add(shard);
             }

@@ -30,6 +30,8 @@ public final class FeederMetrics {
     final LongAdder shardBytesRead = new LongAdder();
     final LongAdder checksumFailures = new LongAdder();
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    /** Arrow memory of batches being built or sent, all streams together; set by the server that owns the allocator. */
+    private volatile java.util.function.LongSupplier streamBytes = () -> 0;
 
     /** What one client identity was served. */
     static final class Client {
@@ -40,6 +42,10 @@ public final class FeederMetrics {
         final LongAdder waitNanos = new LongAdder();
         /** Nanoseconds the feeder waited for a client that was not ready to take more (backpressure). */
         final LongAdder backpressureNanos = new LongAdder();
+    }
+
+    void streamBytes(java.util.function.LongSupplier supplier) {
+        this.streamBytes = supplier;
     }
 
     Client client(String identity) {
@@ -54,6 +60,8 @@ public final class FeederMetrics {
         scalar(b, "streams_cancelled_total", "counter", "Streams the client cancelled or abandoned.", streamsCancelled.sum());
         scalar(b, "streams_failed_total", "counter", "Streams ended by an error sent to the client.", streamsFailed.sum());
         scalar(b, "streams_active", "gauge", "Streams being served now.", streamsActive.get());
+        scalar(b, "stream_bytes", "gauge", "Memory held by the batches of every stream (each capped by client-memory).",
+                streamBytes.getAsLong());
         scalar(b, "cache_hits_total", "counter", "Shard requests served from the decoded-shard cache.", cacheHits.sum());
         scalar(b, "cache_misses_total", "counter", "Shard requests that loaded the shard from storage.", cacheMisses.sum());
         scalar(b, "cache_evictions_total", "counter", "Decoded shards evicted to make room.", cacheEvictions.sum());

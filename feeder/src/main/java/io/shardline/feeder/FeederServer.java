@@ -55,6 +55,7 @@ public final class FeederServer implements AutoCloseable {
             return t;
         });
         ShardCache cache = new ShardCache(allocator, config.get(FeederOptions.CACHE_SIZE), readers, metrics);
+        metrics.streamBytes(() -> Math.max(0, allocator.getAllocatedMemory() - cache.allocatedBytes()));
         Catalog catalog = new Catalog(config.datasets(), config.s3().hadoopConfig(), config.get(FeederOptions.MAX_FOOTER_SIZE),
                 config.get(FeederOptions.MAX_SHARD_SIZE), metrics);
         String host = config.get(FeederOptions.HOST);
@@ -184,6 +185,10 @@ public final class FeederServer implements AutoCloseable {
         FeederConfig config = FeederConfig.load(file, System.getenv(), sets, java.util.Set.of());
         FeederServer server = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "feeder-shutdown"));
+        // One line on standard output once the server accepts calls: what scripts and tests wait for.
+        System.out.println("shardline feeder ready: " + server.location().getUri()
+                + (server.metricsPort() < 0 ? "" : " metrics-port=" + server.metricsPort()));
+        System.out.flush();
         server.awaitTermination();
     }
 }

@@ -127,6 +127,105 @@ final class TestDatasets {
         }
     }
 
+    /**
+     * Writes sensor windows (the sensor-windows table): row r of shard s is device {@code dev-s}, window start
+     * {@code r} minutes after a fixed instant, {@code length} grid points of {@code channels} channels, value
+     * {@code [t][c] = s * 1000 + r + t / 100 + c / 10} as float32.
+     */
+    static DatasetManifest writeWindows(Path root, String dataset, int[] rowsPerShard, int length, int channels) {
+        MessageType schema = ShardSchemas.schema(ShardTable.SENSOR_WINDOWS);
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try {
+            Path dir = Files.createDirectories(root.resolve("shards/sensor-windows"));
+            for (int s = 0; s < rowsPerShard.length; s++) {
+                int rows = rowsPerShard[s];
+                try (ParquetWriter<Group> w = writer(dir.resolve(String.format("part-%05d.parquet", s)), schema, ShardTable.SENSOR_WINDOWS, rows)) {
+                    for (int r = 0; r < rows; r++) {
+                        long start = 1_764_000_000_000L + r * 60_000L;
+                        Group g = groups.newGroup().append(ShardSchemas.DEVICE_ID, "dev-" + s).append(ShardSchemas.WINDOW_START, start)
+                                .append(ShardSchemas.PERIOD_MS, 100L);
+                        Group names = g.addGroup(ShardSchemas.CHANNELS);
+                        for (int c = 0; c < channels; c++) {
+                            names.addGroup(0).append("element", "ch" + c);
+                        }
+                        g.append(ShardSchemas.WINDOW_LENGTH, length);
+                        Group values = g.addGroup(ShardSchemas.VALUES);
+                        Group times = g.addGroup(ShardSchemas.TIMESTAMPS);
+                        for (int t = 0; t < length; t++) {
+                            for (int c = 0; c < channels; c++) {
+                                values.addGroup(0).append("element", windowValue(s, r, t, c));
+                            }
+                            times.addGroup(0).append("element", start + t * 100L);
+                        }
+                        g.append(ShardSchemas.NORMALIZATION, "none");
+                        w.write(g);
+                    }
+                }
+            }
+            return new DatasetVersions(store(root, dataset)).publishNext(true).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static float windowValue(int shard, int row, int t, int c) {
+        return shard * 1000 + row + t / 100f + c / 10f;
+    }
+
+    /**
+     * Writes real JPEG images (the image table): row r of shard s is a {@code width x height} picture of one
+     * colour, red = 8 * s, green = 4 * r, blue = 200, so a decoder's output can be checked.
+     */
+    static DatasetManifest writeJpegs(Path root, String dataset, int[] rowsPerShard, int width, int height) {
+        MessageType schema = ShardSchemas.schema(ShardTable.IMAGE);
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try {
+            Path dir = Files.createDirectories(root.resolve("shards/image"));
+            long offset = 0;
+            for (int s = 0; s < rowsPerShard.length; s++) {
+                int rows = rowsPerShard[s];
+                try (ParquetWriter<Group> w = writer(dir.resolve(String.format("part-%05d.parquet", s)), schema, ShardTable.IMAGE, rows)) {
+                    for (int r = 0; r < rows; r++) {
+                        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+                        java.awt.Graphics2D g2 = picture.createGraphics();
+                        g2.setColor(new java.awt.Color((8 * s) % 256, (4 * r) % 256, 200));
+                        g2.fillRect(0, 0, width, height);
+                        g2.dispose();
+                        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+                        javax.imageio.ImageIO.write(picture, "jpg", jpeg);
+                        w.write(groups.newGroup()
+                                .append(ShardSchemas.ID, id(s, r))
+                                .append(ShardSchemas.SOURCE, "test")
+                                .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+                                .append(ShardSchemas.CONTENT_TYPE, "image/jpeg")
+                                .append(ShardSchemas.LABEL, "label-" + r % 10)
+                                .append(ShardSchemas.IMAGE, org.apache.parquet.io.api.Binary.fromConstantByteArray(jpeg.toByteArray()))
+                                .append(ShardSchemas.WIDTH, width)
+                                .append(ShardSchemas.HEIGHT, height)
+                                .append(ShardSchemas.KAFKA_TOPIC, TOPIC)
+                                .append(ShardSchemas.KAFKA_PARTITION, 0)
+                                .append(ShardSchemas.KAFKA_OFFSET, offset)
+                                .append(ShardSchemas.KAFKA_TIMESTAMP, 1_764_000_000_000L + offset)
+                                .append(ShardSchemas.INGEST_TIME, 1_764_000_000_000L + offset));
+                        offset++;
+                    }
+                }
+            }
+            return new DatasetVersions(store(root, dataset)).publishNext(true).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ParquetWriter<Group> writer(Path file, MessageType schema, ShardTable table, int rows) throws IOException {
+        ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, table, ShardSchemas.schemaName(table), "test", rows,
+                List.of(), "shardline/test");
+        return ExampleParquetWriter.builder(new LocalOutputFile(file))
+                .withType(schema).withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
+                .withRowGroupSize(64L << 10).withPageSize(8 * 1024)
+                .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build();
+    }
+
     /** The token ids of a sequence: up to 300 values derived from its id, none for every seventh row. */
     static int[] tokens(String id) {
         int row = Integer.parseInt(id.substring(id.indexOf("-r") + 2));
