@@ -5,13 +5,20 @@ version and the shuffle window and answers one endpoint per rank. The rank then 
 (DoGet): one Arrow record batch per training step, in order.
 """
 
+import socket
 from dataclasses import dataclass, replace
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Sequence
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.flight as flight
 
 from .request import FeedRequest
+
+
+_IPC_READ_BUFFER = 1 << 20
+_MAX_LINE = 64 * 1024
+_TRAILER = "shardline-stream: "
 
 
 class FeederError(RuntimeError):
@@ -24,8 +31,9 @@ class Plan:
 
     request: FeedRequest
     """Version and shuffle window pinned, rank -1: what a cursor refers to."""
-    locations: List[Optional[str]]
-    """Per rank, the feeder instance to read from (None: the one that answered)."""
+    locations: List[List[str]]
+    """Per rank, where its ticket can be read: a Flight location, then (when offered) an Arrow IPC data plane
+    location; empty: at the instance that answered."""
     samples: int
     """Samples the ranks receive together in this (remaining) epoch, after drop-last or padding."""
     epoch_samples: int
@@ -38,10 +46,21 @@ class FeederClient:
 
     ``token`` is sent as ``authorization: Bearer <token>``; ``tls_root_certs`` (PEM bytes) trusts a private
     CA for ``grpc+tls://`` locations.
+
+    ``transport`` picks how batches travel: ``"auto"`` (the default) reads from the feeder's Arrow IPC data plane
+    (an Arrow IPC stream over HTTP/1.1, without gRPC's framing) when the plan offers it, else over Flight;
+    ``"flight"`` always over Flight (DoGet); ``"ipc"`` only over the IPC data plane. The plan and the batches
+    are the same either way.
     """
 
-    def __init__(self, location: str, *, token: Optional[str] = None, tls_root_certs: Optional[bytes] = None):
+    TRANSPORTS = ("auto", "flight", "ipc")
+
+    def __init__(self, location: str, *, token: Optional[str] = None, tls_root_certs: Optional[bytes] = None,
+                 transport: str = "auto"):
+        if transport not in self.TRANSPORTS:
+            raise ValueError(f"transport must be one of {self.TRANSPORTS}, was {transport!r}")
         self.location = location
+        self.transport = transport
         self._token = token
         self._tls_root_certs = tls_root_certs
         self._client = self._connect(location)
@@ -64,14 +83,27 @@ class FeederClient:
             raise FeederError(_describe(e)) from e
         first = FeedRequest.from_json(info.endpoints[0].ticket.ticket) if info.endpoints else request
         pinned = replace(first, rank=-1, worker=request.worker, num_workers=request.num_workers)
-        locations = [e.locations[0].uri.decode() if e.locations else None for e in info.endpoints]
+        locations = [[loc.uri.decode() for loc in e.locations] for e in info.endpoints]
         epoch = int(info.app_metadata.decode()) if info.app_metadata else info.total_records
         return Plan(pinned, locations, info.total_records, epoch, info.schema)
 
-    def batches(self, request: FeedRequest, location: Optional[str] = None) -> Iterator[pa.RecordBatch]:
-        """Streams one rank's batches (a ticket: a pinned request with its rank). Stopping early cancels the stream."""
+    def batches(self, request: FeedRequest, locations: Sequence[str] = ()) -> Iterator[pa.RecordBatch]:
+        """Streams one rank's batches (a ticket: a pinned request with its rank) from one of ``locations`` (a
+        rank's entry of ``Plan.locations``; empty: this client's feeder). Stopping early cancels the stream."""
         if request.rank < 0:
             raise ValueError("a stream is for one rank: take the request from plan() and set its rank")
+        if isinstance(locations, str):
+            locations = [locations]
+        ipc = [loc for loc in locations if loc.startswith("http://")]
+        grpc = [loc for loc in locations if not loc.startswith("http://")]
+        if self.transport == "ipc" and not ipc:
+            raise FeederError("the feeder offers no Arrow IPC data plane for this stream (shardline.feeder.ipc-port is off,"
+                              " or TLS is on): use transport='flight'")
+        if ipc and self.transport != "flight":
+            return self._ipc_batches(ipc[0], request)
+        return self._flight_batches(request, grpc[0] if grpc else None)
+
+    def _flight_batches(self, request: FeedRequest, location: Optional[str]) -> Iterator[pa.RecordBatch]:
         client = self._client if location in (None, self.location) else self._other(location)
         try:
             reader = client.do_get(flight.Ticket(request.to_json()), self._options())
@@ -92,6 +124,45 @@ class FeederClient:
         finally:
             if not finished:
                 reader.cancel()
+
+    def _ipc_batches(self, url: str, request: FeedRequest) -> Iterator[pa.RecordBatch]:
+        """POST the ticket, then read the response body as an Arrow IPC stream and its trailer line."""
+        where = urlsplit(url)
+        body = request.to_json()
+        head = (f"POST {where.path or '/'} HTTP/1.1\r\nHost: {where.hostname}:{where.port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n")
+        if self._token:
+            head += f"Authorization: Bearer {self._token}\r\n"
+        try:
+            sock = socket.create_connection((where.hostname, where.port), timeout=30)
+        except OSError as e:
+            raise FeederError(f"cannot reach the feeder's IPC data plane at {url}: {e}") from e
+        sock.settimeout(None)  # a cold feeder may take a while to load the first shards
+        stream = sock.makefile("rb", buffering=_IPC_READ_BUFFER)
+        try:
+            sock.sendall(head.encode("latin-1") + b"\r\n" + body)
+            status_line = stream.readline(_MAX_LINE).decode("latin-1")
+            parts = status_line.split(" ", 2)
+            if len(parts) < 2 or not parts[0].startswith("HTTP/1."):
+                raise FeederError(f"not an HTTP answer from {url}: {status_line.strip()!r}")
+            while stream.readline(_MAX_LINE) not in (b"\r\n", b"\n", b""):
+                pass
+            if parts[1] != "200":
+                raise FeederError(stream.read(_MAX_LINE).decode("utf-8", "replace").strip() or status_line.strip())
+            try:
+                reader = pa.ipc.open_stream(stream)
+                for batch in reader:
+                    yield batch
+            except (pa.ArrowException, OSError) as e:
+                raise FeederError(f"the stream from {url} broke off (a feeder drops a client that reads nothing for its"
+                                  f" stall timeout, shardline.feeder.stall-timeout, and ends streams when it stops): {e}") from e
+            trailer = stream.read(_MAX_LINE).decode("utf-8", "replace").strip()
+            if trailer != _TRAILER + "complete":
+                reason = trailer[len(_TRAILER):] if trailer.startswith(_TRAILER) else f"no end marker ({trailer[:200]!r})"
+                raise FeederError(reason[len("failed "):] if reason.startswith("failed ") else reason)
+        finally:
+            stream.close()
+            sock.close()
 
     def _other(self, location: str) -> flight.FlightClient:
         if location not in self._others:

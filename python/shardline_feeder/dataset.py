@@ -35,7 +35,7 @@ class FeederDataset(IterableDataset):
     def __init__(self, location: str, dataset: str, table: str, batch_size: int, *, columns: Optional[List[str]] = None,
                  seed: int = 0, epoch: int = 0, version: int = 0, shuffle_window: int = 0, drop_last: bool = True,
                  rank: Optional[int] = None, world_size: Optional[int] = None, token: Optional[str] = None,
-                 tls_root_certs: Optional[bytes] = None, decode_images: Iterable[str] = ()):
+                 tls_root_certs: Optional[bytes] = None, decode_images: Iterable[str] = (), transport: str = "auto"):
         super().__init__()
         self.location = location
         self.rank, self.world_size = resolve_rank(rank, world_size, dist)
@@ -45,11 +45,12 @@ class FeederDataset(IterableDataset):
         self.token = token
         self.tls_root_certs = tls_root_certs
         self.decode_images = tuple(decode_images)
+        self.transport = transport
         self._steps = 0
         self._in_loader = False
 
     def _client(self) -> FeederClient:
-        return FeederClient(self.location, token=self.token, tls_root_certs=self.tls_root_certs)
+        return FeederClient(self.location, token=self.token, tls_root_certs=self.tls_root_certs, transport=self.transport)
 
     def pin(self, client: Optional[FeederClient] = None) -> Plan:
         """Asks the feeder for the plan of the rest of this epoch; pins its version and shuffle window."""

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 FEEDER = REPO / "feeder" / "target"
 sys.path.insert(0, str(REPO / "python"))
 
-READY = re.compile(r"shardline feeder ready: (\S+)(?: metrics-port=(\d+))?")
+READY = re.compile(r"shardline feeder ready: (\S+)(?: metrics-port=(\d+))?(?: ipc-port=(\d+))?")
 DATASETS = ("images", "photos", "tokens", "windows", "corrupt", "large")
 START_TIMEOUT_S = 60
 
@@ -97,6 +97,7 @@ def start_feeder(datasets: Dict[str, str], tmp: Path, settings: Optional[Dict[st
         "shardline.feeder.host": "127.0.0.1",
         "shardline.feeder.port": "0",
         "shardline.feeder.metrics-port": "0",
+        "shardline.feeder.ipc-port": "0",
         "shardline.feeder.datasets": ",".join(f"{k}={v}" for k, v in datasets.items()),
         "shardline.feeder.cache-size": "256m",
     }

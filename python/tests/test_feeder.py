@@ -21,6 +21,9 @@ from conftest import EXPECTED_IMAGES, ids_of, image_matches_id, run_python, wait
 from shardline_feeder import FeedRequest, FeederClient, FeederDataLoader, FeederDataset, FeederError
 
 
+TRANSPORTS = pytest.mark.parametrize("transport", ["flight", "ipc"])
+
+
 def epoch_of(feeder, world, batch, *, seed=7, epoch=0, drop_last=True, columns=("id", "image"), **kw):
     """One epoch read by ``world`` ranks in turn: per rank, the list of its batches' ids."""
     out = []
@@ -42,13 +45,14 @@ def global_batches(per_rank):
     return [frozenset(i for r in per_rank for i in r[k]) for k in range(steps)]
 
 
+@TRANSPORTS
 @pytest.mark.parametrize("world", [1, 3, 8])
-def test_every_sample_once_per_epoch_on_w_ranks(feeder, world):
+def test_every_sample_once_per_epoch_on_w_ranks(feeder, world, transport):
     batch = 7
-    dropped = epoch_of(feeder, world, batch, drop_last=True)
+    dropped = epoch_of(feeder, world, batch, drop_last=True, transport=transport)
     ids = [i for rank in dropped for b in rank for i in b]
     assert len(ids) == len(set(ids)) == (480 // (world * batch)) * world * batch
-    padded = epoch_of(feeder, world, batch, drop_last=False)
+    padded = epoch_of(feeder, world, batch, drop_last=False, transport=transport)
     counts = Counter(i for rank in padded for b in rank for i in b)
     assert set(counts) == set(EXPECTED_IMAGES), "every sample of the epoch is served"
     extra = sum(counts.values()) - 480
@@ -57,7 +61,7 @@ def test_every_sample_once_per_epoch_on_w_ranks(feeder, world):
 
 def test_same_seed_same_order_other_epoch_other_order(feeder):
     a = epoch_of(feeder, 2, 16, seed=3)
-    assert a == epoch_of(feeder, 2, 16, seed=3)
+    assert a == epoch_of(feeder, 2, 16, seed=3, transport="flight") == epoch_of(feeder, 2, 16, seed=3, transport="ipc")
     assert a != epoch_of(feeder, 2, 16, seed=3, epoch=1)
     assert a != epoch_of(feeder, 2, 16, seed=4)
 
@@ -221,8 +225,10 @@ def test_images_arrive_as_bytes_or_decoded_uint8_tensors(feeder):
     assert seen == 48
 
 
-def test_a_corrupt_shard_raises_an_error_that_names_it(feeder):
-    data = FeederDataset(feeder.location, "corrupt", "image", 10, columns=["id"], seed=1, rank=0, world_size=1)
+@TRANSPORTS
+def test_a_corrupt_shard_raises_an_error_that_names_it(feeder, transport):
+    data = FeederDataset(feeder.location, "corrupt", "image", 10, columns=["id"], seed=1, rank=0, world_size=1,
+                         transport=transport)
     served = []
     with pytest.raises(FeederError, match=r"shards/image/part-00005\.parquet") as e:
         for b in data:
@@ -276,12 +282,35 @@ def test_bearer_token_and_tls_refuse_everything_else(start, tmp_path):
     assert "s3cret" not in log and not any("s3cret" in k for k in metrics)
 
 
-def test_a_stalled_consumer_does_not_grow_the_feeders_memory(start):
+def test_the_ipc_data_plane_checks_the_bearer_token_too(start, tmp_path):
+    tokens = tmp_path / "tokens"
+    tokens.write_text("s3cret-token-2\n")
+    f = start({"auth.tokens-file": str(tokens)})
+
+    def read(token):
+        data = FeederDataset(f.location, "images", "image", 40, columns=["id"], rank=0, world_size=1, token=token,
+                             transport="ipc")
+        return sum(len(ids_of(b)) for b in data)
+
+    assert read("s3cret-token-2") == 480
+    with FeederClient(f.location, token="s3cret-token-2") as client:
+        plan = client.plan(FeedRequest(dataset="images", table="image", batch_size=40))
+    ticket = plan.request.with_rank(0)
+    for token in (None, "wrong-token"):
+        with FeederClient(f.location, token=token, transport="ipc") as client:
+            with pytest.raises(FeederError, match="token|Bearer") as e:
+                list(client.batches(ticket, plan.locations[0]))
+            assert "s3cret" not in str(e.value)
+    assert f.metrics()["shardline_feeder_streams_started_total"] == 1
+
+
+@TRANSPORTS
+def test_a_stalled_consumer_does_not_grow_the_feeders_memory(start, transport):
     cap = 8 << 20  # a stream holds at most two batches of 20 x 110 KB
     f = start({"client-memory": str(cap), "stall-timeout": "2min"})
-    stalled = FeederClient(f.location)
+    stalled = FeederClient(f.location, transport=transport)
     plan = stalled.plan(FeedRequest(dataset="large", table="image", batch_size=20, columns=["id", "image"], seed=9))
-    stream = stalled.batches(plan.request.with_rank(0))
+    stream = stalled.batches(plan.request.with_rank(0), plan.locations[0])
     next(stream)  # one batch of 20 taken, then the consumer stops reading
     samples = []
     for _ in range(20):
@@ -290,10 +319,25 @@ def test_a_stalled_consumer_does_not_grow_the_feeders_memory(start):
     assert f.metrics()["shardline_feeder_streams_active"] == 1, "the stalled stream is held, not dropped"
     assert 0 < max(samples) <= cap, f"stream memory {max(samples)} outside (0, {cap}]"
     # Others are served meanwhile, in full.
-    other = FeederDataset(f.location, "large", "image", 20, columns=["id"], seed=9, rank=0, world_size=1)
+    other = FeederDataset(f.location, "large", "image", 20, columns=["id"], seed=9, rank=0, world_size=1,
+                          transport=transport)
     assert sum(len(ids_of(b)) for b in other) == 400
     assert f.metrics()["shardline_feeder_stream_bytes"] <= cap
     stream.close()  # cancels the stalled stream
     stalled.close()
     wait_for(lambda: f.metrics()["shardline_feeder_streams_active"] == 0, "the cancelled stream to end")
     wait_for(lambda: f.metrics()["shardline_feeder_stream_bytes"] == 0, "the stream memory to be freed")
+
+
+def test_a_client_that_stops_reading_is_dropped_after_the_stall_timeout(start):
+    f = start({"stall-timeout": "2s"})
+    stalled = FeederClient(f.location, transport="ipc")
+    plan = stalled.plan(FeedRequest(dataset="large", table="image", batch_size=20, columns=["id", "image"], seed=9))
+    stream = stalled.batches(plan.request.with_rank(0), plan.locations[0])
+    next(stream)
+    wait_for(lambda: f.metrics()["shardline_feeder_streams_active"] == 0, "the stalled stream to be dropped", timeout=30)
+    wait_for(lambda: f.metrics()["shardline_feeder_stream_bytes"] == 0, "its memory to be freed")
+    with pytest.raises(FeederError):
+        for _ in stream:
+            pass
+    stalled.close()

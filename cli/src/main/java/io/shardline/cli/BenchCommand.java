@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * plain KafkaConsumer drains the same topic in the same process: the ratio says how much of the broker's
  * read rate the pipeline keeps.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = FeederBenchCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {FeederBenchCommand.class, DatasetsBenchCommand.class},
         description = "Measure Kafka -> Parquet throughput per modality on the embedded stack, against a plain"
                 + " KafkaConsumer draining the same topic. Run it with a fixed, pre-touched heap (the launcher does).")
 final class BenchCommand implements Callable<Integer> {

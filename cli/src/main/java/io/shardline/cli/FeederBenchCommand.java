@@ -137,7 +137,7 @@ final class FeederBenchCommand implements Callable<Integer> {
 
             FeederConfig config = FeederConfig.of(Map.of(
                     FeederOptions.DATASETS.key(), "images=s3a://bench/datasets/images,tokens=s3a://bench/datasets/tokens",
-                    FeederOptions.PORT.key(), "0", FeederOptions.METRICS_PORT.key(), "-1",
+                    FeederOptions.PORT.key(), "0", FeederOptions.METRICS_PORT.key(), "-1", FeederOptions.IPC_PORT.key(), "0",
                     FeederOptions.CACHE_SIZE.key(), "3gb", FeederOptions.CLIENT_MEMORY.key(), "256mb",
                     FeederOptions.S3_ENDPOINT.key(), s3.endpoint(), FeederOptions.S3_PATH_STYLE.key(), "true",
                     FeederOptions.S3_ACCESS_KEY.key(), s3.accessKey(), FeederOptions.S3_SECRET_KEY.key(), s3.secretKey()));

@@ -18,6 +18,7 @@ final class FeederSetup {
         v.put(FeederOptions.DATASETS.key(), job.get(ShardWriterOptions.DATASET_NAME) + "=" + job.get(ShardWriterOptions.DATASET_ROOT));
         v.put(FeederOptions.PORT.key(), "0");
         v.put(FeederOptions.METRICS_PORT.key(), "-1");
+        v.put(FeederOptions.IPC_PORT.key(), "0");
         job.getOptional(ShardWriterOptions.S3_ENDPOINT).ifPresent(e -> v.put(FeederOptions.S3_ENDPOINT.key(), e));
         v.put(FeederOptions.S3_PATH_STYLE.key(), String.valueOf(job.get(ShardWriterOptions.S3_PATH_STYLE)));
         v.put(FeederOptions.S3_REGION.key(), job.get(ShardWriterOptions.S3_REGION));

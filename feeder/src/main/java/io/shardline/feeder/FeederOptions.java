@@ -23,6 +23,18 @@ public final class FeederOptions {
                     + " (grpc+tcp://host:port or grpc+tls://host:port). GetFlightInfo spreads the ranks' endpoints"
                     + " over them; any instance serves any ticket. Empty: this instance alone, at its advertised location.");
 
+    public static final Option<Integer> IPC_PORT = Option.integer("shardline.feeder.ipc-port", 8816,
+            "Port of the Arrow IPC data plane: the same tickets and batches as DoGet, as an Arrow IPC stream in an HTTP/1.1"
+                    + " response (POST /v1/stream), for clients that read faster without gRPC (the Python client picks it"
+                    + " when offered). Plaintext only: off while TLS is configured. 0 picks a free port, -1 turns it off.");
+
+    public static final Option<String> IPC_ENDPOINTS = Option.string("shardline.feeder.ipc-endpoints", null,
+            "Comma-separated IPC data plane locations (http://host:port/v1/stream) of the instances listed in"
+                    + " shardline.feeder.endpoints, in the same order. Empty: offered only when this instance serves alone.");
+
+    public static final Option<Integer> IPC_MAX_STREAMS = Option.integer("shardline.feeder.ipc-max-streams", 256,
+            "Most IPC data plane streams served at once (one thread each); more are answered 503.");
+
     public static final Option<String> ADVERTISED_HOST = Option.string("shardline.feeder.advertised-host", null,
             "Host name clients use to reach this instance, when it differs from the bind address. Empty: the bind address.");
 
@@ -93,7 +105,7 @@ public final class FeederOptions {
             "S3 secret key. Empty: the default AWS credential chain. Never logged.");
 
     public static List<Option<?>> all() {
-        return List.of(HOST, PORT, ENDPOINTS, ADVERTISED_HOST, DATASETS, CACHE_SIZE, CLIENT_MEMORY, READ_THREADS,
+        return List.of(HOST, PORT, ENDPOINTS, IPC_PORT, IPC_ENDPOINTS, IPC_MAX_STREAMS, ADVERTISED_HOST, DATASETS, CACHE_SIZE, CLIENT_MEMORY, READ_THREADS,
                 READ_AHEAD_WINDOWS, SHUFFLE_WINDOW, SHUFFLE_WINDOW_BYTES, MAX_SHARD_SIZE, MAX_FOOTER_SIZE, TLS_CERT_CHAIN, TLS_PRIVATE_KEY,
                 AUTH_TOKENS_FILE, METRICS_PORT, STALL_TIMEOUT, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION, S3_ACCESS_KEY,
                 S3_SECRET_KEY);

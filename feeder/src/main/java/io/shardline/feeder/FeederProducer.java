@@ -36,6 +36,7 @@ final class FeederProducer extends NoOpFlightProducer {
     private final ShardCache cache;
     private final BufferAllocator allocator;
     private volatile List<Location> endpoints = List.of();
+    private volatile List<Location> ipcEndpoints = List.of();
     private final int defaultShuffleWindow;
     private final long shuffleWindowBytes;
     private final int readAhead;
@@ -59,6 +60,14 @@ final class FeederProducer extends NoOpFlightProducer {
     /** The locations GetFlightInfo spreads ranks over; set once the server's port is known. */
     void setEndpoints(List<Location> locations) {
         this.endpoints = List.copyOf(locations);
+    }
+
+    /**
+     * The Arrow IPC data plane's locations, one per instance of {@link #setEndpoints} in the same order (or none):
+     * each rank's endpoint then lists its instance's Flight location first and its IPC location second.
+     */
+    void setIpcEndpoints(List<Location> locations) {
+        this.ipcEndpoints = List.copyOf(locations);
     }
 
     /**
@@ -88,7 +97,10 @@ final class FeederProducer extends NoOpFlightProducer {
             for (int r = 0; r < request.worldSize(); r++) {
                 FeedRequest forRank = request.withRank(r);
                 records += new RankSchedule(plan.size(), forRank).samples();
-                ranks.add(new FlightEndpoint(new Ticket(forRank.toJson()), endpoints.get(r % endpoints.size())));
+                int instance = r % endpoints.size();
+                Location[] where = ipcEndpoints.isEmpty() ? new Location[] {endpoints.get(instance)}
+                        : new Location[] {endpoints.get(instance), ipcEndpoints.get(instance)};
+                ranks.add(new FlightEndpoint(new Ticket(forRank.toJson()), where));
             }
             // The epoch's own size (before drop-last or padding) travels as the plan's metadata.
             byte[] epochSamples = Long.toString(plan.size()).getBytes(StandardCharsets.UTF_8);
@@ -103,11 +115,20 @@ final class FeederProducer extends NoOpFlightProducer {
 
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+        String peer = context.peerIdentity() == null || context.peerIdentity().isEmpty() ? "anonymous" : context.peerIdentity();
+        serve(ticket.getBytes(), peer, listener);
+    }
+
+    /**
+     * Serves one ticket to a listener: Flight's for DoGet, or the Arrow IPC data plane's ({@link IpcDataPlane}).
+     * Runs on the caller's thread until the stream ends; errors go to the listener, never out of this method.
+     */
+    void serve(byte[] ticket, String peer, ServerStreamListener listener) {
         long id = streamIds.incrementAndGet();
         FeedRequest request;
         Catalog.Table table;
         try {
-            request = FeedRequest.fromJson(ticket.getBytes());
+            request = FeedRequest.fromJson(ticket);
             if (request.rank() < 0 || request.version() == 0 || request.shuffleWindow() == 0) {
                 throw new IllegalArgumentException("a ticket names a rank, a version and a shuffle window: take tickets from GetFlightInfo");
             }
@@ -116,10 +137,9 @@ final class FeederProducer extends NoOpFlightProducer {
             listener.error(toStatus(e));
             return;
         }
-        String peer = context.peerIdentity() == null || context.peerIdentity().isEmpty() ? "anonymous" : context.peerIdentity();
         metrics.streamsStarted.increment();
         metrics.streamsActive.incrementAndGet();
-        LOG.debug("Stream {} for {}: {}", id, peer, new String(ticket.getBytes(), StandardCharsets.UTF_8));
+        LOG.debug("Stream {} for {}: {}", id, peer, new String(ticket, StandardCharsets.UTF_8));
         BufferAllocator streamMemory = allocator.newChildAllocator("stream-" + id, 0, clientMemory);
         try {
             new FeedStream(request, catalog, table, cache, readAhead, stallTimeout, metrics.client(peer)).run(listener, streamMemory);

@@ -33,9 +33,10 @@ public final class FeederServer implements AutoCloseable {
     private final HttpServer http;
     private final FeederMetrics metrics;
     private final Location location;
+    private final IpcDataPlane ipc;
 
     private FeederServer(BufferAllocator allocator, ExecutorService readers, ShardCache cache, FlightServer flight,
-            HttpServer http, FeederMetrics metrics, Location location) {
+            HttpServer http, FeederMetrics metrics, Location location, IpcDataPlane ipc) {
         this.allocator = allocator;
         this.readers = readers;
         this.cache = cache;
@@ -43,6 +44,7 @@ public final class FeederServer implements AutoCloseable {
         this.http = http;
         this.metrics = metrics;
         this.location = location;
+        this.ipc = ipc;
     }
 
     public static FeederServer start(FeederConfig config) throws IOException {
@@ -73,15 +75,39 @@ public final class FeederServer implements AutoCloseable {
         if (tls) {
             builder.useTls(new File(cert.get()), new File(key.get()));
         }
-        config.getOptional(FeederOptions.AUTH_TOKENS_FILE).ifPresent(f -> builder.headerAuthenticator(BearerTokens.fromFile(Path.of(f))));
+        BearerTokens tokens = config.getOptional(FeederOptions.AUTH_TOKENS_FILE).map(f -> BearerTokens.fromFile(Path.of(f))).orElse(null);
+        if (tokens != null) {
+            builder.headerAuthenticator(tokens);
+        }
         FlightServer flight = builder.build();
         HttpServer http = null;
+        IpcDataPlane ipc = null;
         try {
             flight.start();
             String advertised = config.getOptional(FeederOptions.ADVERTISED_HOST).orElse(host);
             Location self = tls ? Location.forGrpcTls(advertised, flight.getPort()) : Location.forGrpcInsecure(advertised, flight.getPort());
             List<Location> endpoints = config.getOptional(FeederOptions.ENDPOINTS).map(FeederServer::parseEndpoints).orElse(List.of(self));
             producer.setEndpoints(endpoints);
+            int ipcPort = config.get(FeederOptions.IPC_PORT);
+            if (ipcPort >= 0 && tls) {
+                LOG.info("Arrow IPC data plane off: it speaks plaintext and this feeder is configured for TLS ({})",
+                        FeederOptions.TLS_CERT_CHAIN.key());
+            } else if (ipcPort >= 0) {
+                ipc = IpcDataPlane.start(host, ipcPort, producer, tokens, config.get(FeederOptions.STALL_TIMEOUT),
+                        config.get(FeederOptions.IPC_MAX_STREAMS));
+                Location own = new Location(java.net.URI.create("http://" + advertised + ":" + ipc.port() + IpcDataPlane.PATH));
+                Optional<String> listed = config.getOptional(FeederOptions.IPC_ENDPOINTS);
+                if (listed.isPresent()) {
+                    List<Location> ipcEndpoints = parseEndpoints(listed.get(), FeederOptions.IPC_ENDPOINTS.key());
+                    if (ipcEndpoints.size() != endpoints.size()) {
+                        throw new IllegalArgumentException(FeederOptions.IPC_ENDPOINTS.key() + " lists " + ipcEndpoints.size()
+                                + " locations for the " + endpoints.size() + " of " + FeederOptions.ENDPOINTS.key());
+                    }
+                    producer.setIpcEndpoints(ipcEndpoints);
+                } else if (config.getOptional(FeederOptions.ENDPOINTS).isEmpty()) {
+                    producer.setIpcEndpoints(List.of(own));
+                }
+            }
             int metricsPort = config.get(FeederOptions.METRICS_PORT);
             if (metricsPort >= 0) {
                 http = metrics.serve(host, metricsPort);
@@ -89,10 +115,13 @@ public final class FeederServer implements AutoCloseable {
             LOG.info("Feeder serving {} at {} ({}, {}); endpoints {}; metrics {}", config.datasets().keySet(), self,
                     tls ? "TLS" : "plaintext", config.getOptional(FeederOptions.AUTH_TOKENS_FILE).isPresent() ? "bearer tokens" : "no authentication",
                     endpoints, http == null ? "off" : "http://" + host + ":" + http.getAddress().getPort() + "/metrics");
-            return new FeederServer(allocator, readers, cache, flight, http, metrics, self);
+            return new FeederServer(allocator, readers, cache, flight, http, metrics, self, ipc);
         } catch (IOException | RuntimeException e) {
             if (http != null) {
                 http.stop(0);
+            }
+            if (ipc != null) {
+                ipc.close();
             }
             closeAll(flight, cache, readers, allocator);
             throw e;
@@ -100,18 +129,22 @@ public final class FeederServer implements AutoCloseable {
     }
 
     static List<Location> parseEndpoints(String list) {
+        return parseEndpoints(list, FeederOptions.ENDPOINTS.key());
+    }
+
+    static List<Location> parseEndpoints(String list, String key) {
         List<Location> out = new ArrayList<>();
         for (String s : list.split(",")) {
             if (!s.isBlank()) {
                 try {
                     out.add(new Location(s.strip()));
                 } catch (java.net.URISyntaxException e) {
-                    throw new IllegalArgumentException(FeederOptions.ENDPOINTS.key() + ": not a location: " + s, e);
+                    throw new IllegalArgumentException(key + ": not a location: " + s, e);
                 }
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException(FeederOptions.ENDPOINTS.key() + " lists no location");
+            throw new IllegalArgumentException(key + " lists no location");
         }
         return out;
     }
@@ -148,10 +181,18 @@ public final class FeederServer implements AutoCloseable {
         flight.awaitTermination();
     }
 
+    /** The Arrow IPC data plane's port, or -1 when it is off. */
+    public int ipcPort() {
+        return ipc == null ? -1 : ipc.port();
+    }
+
     @Override
     public void close() {
         if (http != null) {
             http.stop(0);
+        }
+        if (ipc != null) {
+            ipc.close(); // before the Flight server: both end their streams, then the allocator is checked
         }
         closeAll(flight, cache, readers, allocator);
     }
@@ -167,6 +208,14 @@ public final class FeederServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         readers.shutdownNow();
+        try {
+            // A shard still decoding would otherwise finish after the cache closed, and its memory would leak.
+            if (!readers.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Shard readers still running 10 s after shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         cache.close();
         allocator.close(); // throws, naming the allocators, if any Arrow memory leaked
     }
@@ -187,7 +236,8 @@ public final class FeederServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "feeder-shutdown"));
         // One line on standard output once the server accepts calls: what scripts and tests wait for.
         System.out.println("shardline feeder ready: " + server.location().getUri()
-                + (server.metricsPort() < 0 ? "" : " metrics-port=" + server.metricsPort()));
+                + (server.metricsPort() < 0 ? "" : " metrics-port=" + server.metricsPort())
+                + (server.ipcPort() < 0 ? "" : " ipc-port=" + server.ipcPort()));
         System.out.flush();
         server.awaitTermination();
     }

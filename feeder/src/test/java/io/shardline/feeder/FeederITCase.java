@@ -88,7 +88,7 @@ class FeederITCase {
 
     static Conf config(Path datasetRoot) {
         return new Conf().set(FeederOptions.DATASETS, "images=" + datasetRoot.toUri())
-                .set(FeederOptions.PORT, 0).set(FeederOptions.METRICS_PORT, 0)
+                .set(FeederOptions.PORT, 0).set(FeederOptions.METRICS_PORT, 0).set(FeederOptions.IPC_PORT, 0)
                 .set(FeederOptions.CACHE_SIZE, "64mb").set(FeederOptions.CLIENT_MEMORY, "8mb")
                 .set(FeederOptions.SHUFFLE_WINDOW, 300);
     }
