@@ -153,10 +153,17 @@ def _collate(kind):
     return collate
 
 
-class _ParquetShards:
+try:
+    from torch.utils.data import IterableDataset as _Iterable
+except ImportError:  # the trainer processes need torch; the module is still importable without it
+    _Iterable = object
+
+
+class _ParquetShards(_Iterable):
     """What a team writes first: each rank reads its share of the Parquet shards with pyarrow, batch by batch."""
 
     def __init__(self, kind, files, rank, world):
+        super().__init__()
         self.kind, self.files, self.rank, self.world = kind, files, rank, world
 
     def __iter__(self):
@@ -208,19 +215,33 @@ def trainer(spec):
     paths = {k: Path(v) for k, v in spec["paths"].items() if k != "parquet"}
     paths["parquet"] = [Path(p) for p in spec["paths"]["parquet"]]
     dist.barrier()
-    start, cpu0 = time.perf_counter(), _cpu()
+    start = time.perf_counter()
     loader, _, _ = make_loader(spec["system"], spec["kind"], paths, spec["feeder"], rank, world)
-    first, samples, nbytes = None, 0, 0
-    for batch in loader:
-        if first is None:
-            first = time.perf_counter() - start
-        samples += count(batch)
-        nbytes += batch_bytes(batch)
+    first = None
+    for epoch in range(spec["epochs"]):
+        # The last epoch is the one measured: caches (page cache, the feeder's) are as warm for every loader.
+        if epoch == spec["epochs"] - 1:
+            dist.barrier()
+            start, cpu0, samples, nbytes = time.perf_counter(), _cpu(), 0, 0
+        for batch in loader:
+            if first is None:
+                first = time.perf_counter() - start
+            if epoch == spec["epochs"] - 1:
+                samples += count(batch)
+                nbytes += batch_bytes(batch)
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu0
     dist.barrier()
     dist.destroy_process_group()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"samples": samples, "bytes": nbytes, "seconds": seconds, "cpu": cpu, "first": first, "rss": rss}))
+    print(json.dumps({"samples": samples, "bytes": nbytes, "seconds": seconds, "cpu": cpu, "first": first, "rss": _peak_rss()}))
+
+
+def _peak_rss():
+    """This process's peak resident memory (VmHWM; ru_maxrss would carry the parent's over exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _cpu():
@@ -229,11 +250,11 @@ def _cpu():
     return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
 
 
-def run_trainers(system, kind, paths, feeder, world, work):
+def run_trainers(system, kind, paths, feeder, world, work, epochs=2):
     port = _free_port()
     procs = []
     for rank in range(world):
-        spec = {"system": system, "kind": kind, "rank": rank, "world": world, "port": port, "feeder": feeder,
+        spec = {"system": system, "kind": kind, "rank": rank, "world": world, "port": port, "feeder": feeder, "epochs": epochs,
                 "paths": {k: ([str(p) for p in v] if isinstance(v, list) else str(v)) for k, v in paths.items()}}
         env = dict(os.environ, PYTHONPATH=str(REPO / "python"))
         procs.append(subprocess.Popen([sys.executable, __file__, "--trainer", json.dumps(spec)], stdout=subprocess.PIPE,
@@ -248,7 +269,8 @@ def run_trainers(system, kind, paths, feeder, world, work):
     seconds = max(r["seconds"] for r in results)
     return {"samples": samples, "samples_per_s": samples / seconds, "mb_per_s": sum(r["bytes"] for r in results) / 1e6 / seconds,
             "cpu_per_1000": 1000 * sum(r["cpu"] for r in results) / samples, "rss_mb": max(r["rss"] for r in results) / 1e6,
-            "first_batch_ms": 1000 * max(r["first"] for r in results)}
+            "first_batch_ms": 1000 * max(r["first"] or 0 for r in results),
+            "idle_trainers": sum(1 for r in results if r["samples"] == 0)}
 
 
 def resume_exact(system, kind, paths, feeder, steps=5):
@@ -258,7 +280,7 @@ def resume_exact(system, kind, paths, feeder, steps=5):
     if state_fn is None:
         return "no resume API"
     whole = [_ids(b) for b in loader]
-    loader, state_fn, _ = make_loader(system, kind, paths, feeder, 0, 1)
+    loader, state_fn, _ = make_loader(system, kind, paths, feeder, 0, 1)  # the same epoch 0, from its start
     head = []
     for b in loader:
         head.append(_ids(b))
@@ -388,20 +410,21 @@ def main():
         try:
             cold = {}
             if any(s.startswith("feeder") for s in systems):
-                cold = run_trainers("feeder-ipc", kind, paths, feeder.location, 1, work)  # fresh feeder: loads and caches
+                cold = run_trainers("feeder-ipc", kind, paths, feeder.location, 1, work, epochs=1)  # fresh feeder
                 print(f"\n{kind}: feeder cold (fresh feeder, first epoch): first batch {cold['first_batch_ms']:.0f} ms")
             for system in systems:
                 for world in (1, args.trainers):
                     before = feeder.cpu_seconds()
                     r = run_trainers(system, kind, paths, feeder.location, world, work)
                     if system.startswith("feeder"):
-                        served_gb = r["samples"] * _sample_bytes(kind, args) / 1e9
+                        served_gb = 2 * r["samples"] * _sample_bytes(kind, args) / 1e9  # both epochs
                         r["feeder_cpu_s_per_gb"] = (feeder.cpu_seconds() - before) / served_gb
                     results[f"{kind}/{system}/{world}"] = r
                     print(f"{kind:6} {system:18} x{world}: {r['samples_per_s']:9,.0f} samples/s {r['mb_per_s']:7,.0f} MB/s"
                           f"  trainer CPU {r['cpu_per_1000']:6.3f} s/1000  RSS {r['rss_mb']:6,.0f} MB"
                           f"  first batch {r['first_batch_ms']:6.0f} ms"
-                          + (f"  feeder {r['feeder_cpu_s_per_gb']:.2f} CPU-s/GB" if "feeder_cpu_s_per_gb" in r else ""))
+                          + (f"  feeder {r['feeder_cpu_s_per_gb']:.2f} CPU-s/GB" if "feeder_cpu_s_per_gb" in r else "")
+                          + (f"  ({r['idle_trainers']} trainers got no sample)" if r["idle_trainers"] else ""))
                 try:
                     results[f"{kind}/{system}/resume"] = resume_exact(system, kind, paths, feeder.location)
                 except Exception as e:  # a loader's own failure is a result to report, not a reason to stop
@@ -411,7 +434,11 @@ def main():
                 results[f"{kind}/feeder/cold_first_batch_ms"] = cold["first_batch_ms"]
         finally:
             feeder.stop()
-    (work / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    # Runs of some systems or kinds add to the results of earlier runs in the same folder.
+    path = work / "results.json"
+    merged = json.loads(path.read_text()) if path.exists() else {}
+    merged.update(results)
+    path.write_text(json.dumps(merged, indent=2, default=str))
     print(f"\nresults: {work / 'results.json'}")
 
 

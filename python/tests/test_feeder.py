@@ -5,6 +5,7 @@ written by the feeder's test writer; ids and bytes are known, so every sample ca
 """
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from conftest import EXPECTED_IMAGES, ids_of, image_matches_id, run_python, wait_for
+from conftest import EXPECTED_IMAGES, REPO, ids_of, image_matches_id, run_python, wait_for
 from shardline_feeder import FeedRequest, FeederClient, FeederDataLoader, FeederDataset, FeederError
 
 
@@ -341,3 +342,17 @@ def test_a_client_that_stops_reading_is_dropped_after_the_stall_timeout(start):
         for _ in stream:
             pass
     stalled.close()
+
+
+def test_the_example_training_script_runs_and_checkpoints(feeder, tmp_path):
+    script = REPO / "python" / "examples" / "train.py"
+    checkpoint = tmp_path / "checkpoint.pt"
+    args = [sys.executable, str(script), "--feeder", feeder.location, "--dataset", "images", "--epochs", "2",
+            "--batch-size", "40", "--workers", "2", "--checkpoint", str(checkpoint)]
+    env = dict(os.environ, PYTHONPATH=str(REPO / "python"))
+    subprocess.run(args, check=True, timeout=300, env=env, capture_output=True)
+    state = torch.load(checkpoint)["data"]
+    assert state["dataset"] == "images" and state["epoch"] == 2 and state["consumed"] == 0
+    # Started again on that checkpoint, the script finds its epochs done and ends.
+    subprocess.run(args, check=True, timeout=300, env=env, capture_output=True)
+    assert torch.load(checkpoint)["data"] == state

@@ -40,6 +40,8 @@ final class FeedStream {
     private final Map<Integer, ShardCache.Lease> held = new HashMap<>();
     private final Map<Integer, DecodedShard> ready = new HashMap<>();
     private final Object readiness = new Object();
+    /** Set for listeners that have written a batch out when putNext returns (see {@link SynchronousListener}). */
+    private boolean reuseBuffers;
 
     FeedStream(FeedRequest request, Catalog catalog, Catalog.Table table, ShardCache cache, int readAhead,
             Duration stallTimeout, FeederMetrics.Client client) {
@@ -56,6 +58,7 @@ final class FeedStream {
 
     /** Sends every batch, or an error; always frees what it held. */
     void run(ServerStreamListener listener, BufferAllocator allocator) {
+        reuseBuffers = listener instanceof SynchronousListener;
         try {
             listener.setOnReadyHandler(this::wakeUp);
         } catch (UnsupportedOperationException e) {
@@ -205,7 +208,7 @@ final class FeedStream {
                 sources[i] = shard.group(g);
                 indexes[i] = shard.indexInGroup(g, row);
             }
-            RowGather.gather(out, sources, indexes, n);
+            RowGather.gather(out, sources, indexes, n, reuseBuffers);
         } catch (OutOfMemoryException e) {
             throw CallStatus.RESOURCE_EXHAUSTED.withDescription("a batch of " + n + " rows of these columns needs more than "
                     + FeederOptions.CLIENT_MEMORY.key() + " allows per stream (two batches are in flight at a time):"

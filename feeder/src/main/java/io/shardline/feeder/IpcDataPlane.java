@@ -182,7 +182,7 @@ final class IpcDataPlane implements AutoCloseable {
     }
 
     /** One HTTP connection carrying one stream; also the stream's {@link ServerStreamListener}. */
-    private final class Connection implements ServerStreamListener {
+    private final class Connection implements ServerStreamListener, SynchronousListener {
 
         private final SocketChannel channel;
         private volatile long blockedSince;
