@@ -53,12 +53,8 @@ final class TestDatasets {
                     continue;
                 }
                 int rows = rowsPerShard[s];
-                ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, ShardTable.IMAGE, ShardSchemas.schemaName(ShardTable.IMAGE),
-                        "test", rows, rows == 0 ? List.of() : List.of(new OffsetRange(TOPIC, 0, offset, offset + rows - 1, rows)), "shardline/test");
-                try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-                        .withType(schema).withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
-                        .withRowGroupSize(rowGroupBytes).withPageSize(8 * 1024)
-                        .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build()) {
+                List<OffsetRange> sources = rows == 0 ? List.of() : List.of(new OffsetRange(TOPIC, 0, offset, offset + rows - 1, rows));
+                try (ParquetWriter<Group> w = writer(file, schema, ShardTable.IMAGE, rows, sources, rowGroupBytes)) {
                     for (int r = 0; r < rows; r++) {
                         String id = id(s, r);
                         Group g = groups.newGroup()
@@ -69,12 +65,8 @@ final class TestDatasets {
                                 .append(ShardSchemas.IMAGE, org.apache.parquet.io.api.Binary.fromConstantByteArray(image(id, imageBytes)))
                                 .append(ShardSchemas.WIDTH, 64 + r % 7)
                                 .append(ShardSchemas.HEIGHT, 48)
-                                .append(ShardSchemas.DHASH, (long) id.hashCode())
-                                .append(ShardSchemas.KAFKA_TOPIC, TOPIC)
-                                .append(ShardSchemas.KAFKA_PARTITION, 0)
-                                .append(ShardSchemas.KAFKA_OFFSET, offset)
-                                .append(ShardSchemas.KAFKA_TIMESTAMP, 1_764_000_000_000L + offset)
-                                .append(ShardSchemas.INGEST_TIME, 1_764_000_000_000L + offset);
+                                .append(ShardSchemas.DHASH, (long) id.hashCode());
+                        provenance(g, offset);
                         if (r % 3 == 0) {
                             g.append(ShardSchemas.LABEL, "label-" + r % 10);
                         }
@@ -100,12 +92,7 @@ final class TestDatasets {
             Path dir = Files.createDirectories(root.resolve("shards/text-tokens"));
             for (int s = 0; s < rowsPerShard.length; s++) {
                 int rows = rowsPerShard[s];
-                ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, ShardTable.TEXT_TOKENS,
-                        ShardSchemas.schemaName(ShardTable.TEXT_TOKENS), "test", rows, List.of(), "shardline/test");
-                try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(dir.resolve(String.format("part-%05d.parquet", s))))
-                        .withType(schema).withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
-                        .withRowGroupSize(64L << 10).withPageSize(8 * 1024)
-                        .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build()) {
+                try (ParquetWriter<Group> w = writer(dir.resolve(String.format("part-%05d.parquet", s)), schema, ShardTable.TEXT_TOKENS, rows)) {
                     for (int r = 0; r < rows; r++) {
                         Group g = groups.newGroup().append(ShardSchemas.SEQUENCE_ID, id(s, r)).append(ShardSchemas.ENCODING, "cl100k_base");
                         Group tokens = g.addGroup(ShardSchemas.TOKENS);
@@ -193,7 +180,7 @@ final class TestDatasets {
                         g2.dispose();
                         java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
                         javax.imageio.ImageIO.write(picture, "jpg", jpeg);
-                        w.write(groups.newGroup()
+                        w.write(provenance(groups.newGroup()
                                 .append(ShardSchemas.ID, id(s, r))
                                 .append(ShardSchemas.SOURCE, "test")
                                 .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
@@ -201,12 +188,7 @@ final class TestDatasets {
                                 .append(ShardSchemas.LABEL, "label-" + r % 10)
                                 .append(ShardSchemas.IMAGE, org.apache.parquet.io.api.Binary.fromConstantByteArray(jpeg.toByteArray()))
                                 .append(ShardSchemas.WIDTH, width)
-                                .append(ShardSchemas.HEIGHT, height)
-                                .append(ShardSchemas.KAFKA_TOPIC, TOPIC)
-                                .append(ShardSchemas.KAFKA_PARTITION, 0)
-                                .append(ShardSchemas.KAFKA_OFFSET, offset)
-                                .append(ShardSchemas.KAFKA_TIMESTAMP, 1_764_000_000_000L + offset)
-                                .append(ShardSchemas.INGEST_TIME, 1_764_000_000_000L + offset));
+                                .append(ShardSchemas.HEIGHT, height), offset));
                         offset++;
                     }
                 }
@@ -218,12 +200,27 @@ final class TestDatasets {
     }
 
     private static ParquetWriter<Group> writer(Path file, MessageType schema, ShardTable table, int rows) throws IOException {
+        return writer(file, schema, table, rows, List.of(), 64L << 10);
+    }
+
+    /** A shard writer as the shard writer configures one: zstd, small pages, the lineage in the footer. */
+    private static ParquetWriter<Group> writer(Path file, MessageType schema, ShardTable table, int rows, List<OffsetRange> sources,
+            long rowGroupBytes) throws IOException {
         ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, table, ShardSchemas.schemaName(table), "test", rows,
-                List.of(), "shardline/test");
+                sources, "shardline/test");
         return ExampleParquetWriter.builder(new LocalOutputFile(file))
                 .withType(schema).withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
-                .withRowGroupSize(64L << 10).withPageSize(8 * 1024)
+                .withRowGroupSize(rowGroupBytes).withPageSize(8 * 1024)
                 .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build();
+    }
+
+    /** The provenance columns of a sample row: topic, partition 0, the offset, and times derived from it. */
+    private static Group provenance(Group g, long offset) {
+        return g.append(ShardSchemas.KAFKA_TOPIC, TOPIC)
+                .append(ShardSchemas.KAFKA_PARTITION, 0)
+                .append(ShardSchemas.KAFKA_OFFSET, offset)
+                .append(ShardSchemas.KAFKA_TIMESTAMP, 1_764_000_000_000L + offset)
+                .append(ShardSchemas.INGEST_TIME, 1_764_000_000_000L + offset);
     }
 
     /** The token ids of a sequence: up to 300 values derived from its id, none for every seventh row. */
