@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.security.MessageDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -38,6 +40,8 @@ final class Catalog {
     private final Map<String, DatasetManifest> manifests = new ConcurrentHashMap<>();
     /** Tables as served, by dataset, version, table and columns: all immutable, so each is built once. */
     private final Map<List<Object>, Table> tables = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+
     private final long maxShardBytes;
     private final FeederMetrics metrics;
 
@@ -53,6 +57,30 @@ final class Catalog {
             throw new IllegalArgumentException("no dataset '" + dataset + "' here; this feeder serves " + stores.keySet());
         }
         return s;
+    }
+
+    /**
+     * Reads the newest manifest of every dataset once, at start: the first request then finds the file systems
+     * set up and the manifest parsed (on a fresh JVM that was most of a second). A dataset that cannot be read
+     * yet (no version published, store unreachable) is left for the first request, which reports it.
+     */
+    void warmUp() {
+        // A fresh JVM hashes in the interpreter until the JIT gets to SHA-256, and at start its queue is long:
+        // the first shards then verified at a few tens of MB/s. Hashing a few MB here gets the compiled
+        // (SHA-NI) code ready before the first shard arrives.
+        MessageDigest sha = sha256();
+        byte[] block = new byte[1 << 20];
+        for (int i = 0; i < 48; i++) {
+            sha.update(block, 0, block.length);
+        }
+        sha.digest();
+        for (String dataset : stores.keySet()) {
+            try {
+                manifest(dataset, latest(dataset));
+            } catch (RuntimeException e) {
+                LOG.info("Dataset '{}' not readable at start ({}); requests will try again", dataset, e.getMessage());
+            }
+        }
     }
 
     /** The newest published version of a dataset. */

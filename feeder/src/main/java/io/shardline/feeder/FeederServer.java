@@ -88,6 +88,7 @@ public final class FeederServer implements AutoCloseable {
             Location self = tls ? Location.forGrpcTls(advertised, flight.getPort()) : Location.forGrpcInsecure(advertised, flight.getPort());
             List<Location> endpoints = config.getOptional(FeederOptions.ENDPOINTS).map(FeederServer::parseEndpoints).orElse(List.of(self));
             producer.setEndpoints(endpoints);
+            catalog.warmUp();
             int ipcPort = config.get(FeederOptions.IPC_PORT);
             if (ipcPort >= 0 && tls) {
                 LOG.info("Arrow IPC data plane off: it speaks plaintext and this feeder is configured for TLS ({})",
