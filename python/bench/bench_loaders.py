@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import socket
 import subprocess
 import sys
@@ -275,7 +274,6 @@ def run_trainers(system, kind, paths, feeder, world, work, epochs=2):
 
 def resume_exact(system, kind, paths, feeder, steps=5):
     """One trainer: k batches, state, a new loader from that state; is the rest the uninterrupted rest?"""
-    import torch
     loader, state_fn, _ = make_loader(system, kind, paths, feeder, 0, 1)
     if state_fn is None:
         return "no resume API"
@@ -290,7 +288,6 @@ def resume_exact(system, kind, paths, feeder, steps=5):
     again, _, load_fn = make_loader(system, kind, paths, feeder, 0, 1)
     load_fn(state)
     rest = [_ids(b) for b in again]
-    del torch
     return "exact" if head + rest == whole else f"not exact ({len(head) + len(rest)} batches vs {len(whole)})"
 
 

@@ -1,7 +1,7 @@
 """Arrow record batches to what a training step takes: tensors where the values allow it, lists elsewhere."""
 
 import io
-from typing import Dict, Iterable, Optional
+from typing import Dict, Iterable
 
 import numpy as np
 import pyarrow as pa
