@@ -1,10 +1,16 @@
 package io.shardline.feeder;
 
-import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,11 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The feeder's metrics, all named {@code shardline_feeder_*}, served in the Prometheus text format on
- * {@code /metrics}. Per-client figures are labelled with the client's identity: the authenticated peer, or
+ * The feeder's metrics, all named {@code shardline_feeder_*}, served on {@code /metrics} by the Prometheus Java
+ * client (which keeps types, help text, label escaping and content negotiation right). Per-client figures are labelled with the client's identity: the authenticated peer, or
  * its address when authentication is off.
  */
 public final class FeederMetrics {
+
+    private static final String PREFIX = "shardline_feeder_";
 
     final LongAdder streamsStarted = new LongAdder();
     final LongAdder streamsCompleted = new LongAdder();
@@ -52,72 +60,69 @@ public final class FeederMetrics {
         return clients.computeIfAbsent(identity, k -> new Client());
     }
 
+    /** Every metric, registered once as callbacks on the counters above (read when scraped). */
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    /** The names as scraped, in registration order (a per-client metric shows only once a client was served). */
+    private final List<String> names = new ArrayList<>();
+
+    {
+        counter("streams_started", "DoGet streams started.", () -> streamsStarted.sum());
+        counter("streams_completed", "Streams that sent their whole share.", () -> streamsCompleted.sum());
+        counter("streams_cancelled", "Streams the client cancelled or abandoned.", () -> streamsCancelled.sum());
+        counter("streams_failed", "Streams ended by an error sent to the client.", () -> streamsFailed.sum());
+        gauge("streams_active", "Streams being served now.", () -> streamsActive.get());
+        gauge("stream_bytes", "Memory held by the batches of every stream (each capped by client-memory).",
+                () -> streamBytes.getAsLong());
+        counter("cache_hits", "Shard requests served from the decoded-shard cache.", () -> cacheHits.sum());
+        counter("cache_misses", "Shard requests that loaded the shard from storage.", () -> cacheMisses.sum());
+        counter("cache_evictions", "Decoded shards evicted to make room.", () -> cacheEvictions.sum());
+        gauge("cache_bytes", "Memory held by decoded shards.", () -> cacheBytes.get());
+        counter("shard_bytes_read", "Bytes of shards read from storage.", () -> shardBytesRead.sum());
+        counter("checksum_failures", "Shards whose size or SHA-256 did not match the manifest.", () -> checksumFailures.sum());
+        perClient("client_bytes", "Arrow bytes sent to each client.", c -> c.bytes.sum());
+        perClient("client_samples", "Samples sent to each client.", c -> c.samples.sum());
+        perClient("client_batches", "Batches sent to each client.", c -> c.batches.sum());
+        perClient("client_wait_seconds", "Time each client, ready for more, waited for the feeder.", c -> c.waitNanos.sum() / 1e9);
+        perClient("client_backpressure_seconds", "Time the feeder waited for each client to take more.",
+                c -> c.backpressureNanos.sum() / 1e9);
+    }
+
+    /** A counter named {@code shardline_feeder_<name>_total} (the client adds the suffix). */
+    private void counter(String name, String help, java.util.function.DoubleSupplier value) {
+        names.add(PREFIX + name + "_total");
+        CounterWithCallback.builder().name(PREFIX + name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
+    private void gauge(String name, String help, java.util.function.DoubleSupplier value) {
+        names.add(PREFIX + name);
+        GaugeWithCallback.builder().name(PREFIX + name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
+    /** A counter per client identity, label {@code client}. */
+    private void perClient(String name, String help, java.util.function.ToDoubleFunction<Client> value) {
+        names.add(PREFIX + name + "_total");
+        CounterWithCallback.builder().name(PREFIX + name).help(help).labelNames("client")
+                .callback(cb -> new TreeMap<>(clients).forEach((id, c) -> cb.call(value.applyAsDouble(c), id))).register(registry);
+    }
+
+    /** Every metric's name as Prometheus scrapes it ({@code shardline_feeder_..._total} for counters). */
+    public List<String> names() {
+        return List.copyOf(names);
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String render() {
-        StringBuilder b = new StringBuilder();
-        scalar(b, "streams_started_total", "counter", "DoGet streams started.", streamsStarted.sum());
-        scalar(b, "streams_completed_total", "counter", "Streams that sent their whole share.", streamsCompleted.sum());
-        scalar(b, "streams_cancelled_total", "counter", "Streams the client cancelled or abandoned.", streamsCancelled.sum());
-        scalar(b, "streams_failed_total", "counter", "Streams ended by an error sent to the client.", streamsFailed.sum());
-        scalar(b, "streams_active", "gauge", "Streams being served now.", streamsActive.get());
-        scalar(b, "stream_bytes", "gauge", "Memory held by the batches of every stream (each capped by client-memory).",
-                streamBytes.getAsLong());
-        scalar(b, "cache_hits_total", "counter", "Shard requests served from the decoded-shard cache.", cacheHits.sum());
-        scalar(b, "cache_misses_total", "counter", "Shard requests that loaded the shard from storage.", cacheMisses.sum());
-        scalar(b, "cache_evictions_total", "counter", "Decoded shards evicted to make room.", cacheEvictions.sum());
-        scalar(b, "cache_bytes", "gauge", "Memory held by decoded shards.", cacheBytes.get());
-        scalar(b, "shard_bytes_read_total", "counter", "Bytes of shards read from storage.", shardBytesRead.sum());
-        scalar(b, "checksum_failures_total", "counter", "Shards whose size or SHA-256 did not match the manifest.", checksumFailures.sum());
-        Map<String, Client> sorted = new TreeMap<>(clients);
-        perClient(b, "client_bytes_total", "Arrow bytes sent to each client.", sorted, c -> c.bytes.sum());
-        perClient(b, "client_samples_total", "Samples sent to each client.", sorted, c -> c.samples.sum());
-        perClient(b, "client_batches_total", "Batches sent to each client.", sorted, c -> c.batches.sum());
-        perClient(b, "client_wait_seconds_total", "Time each client, ready for more, waited for the feeder.",
-                sorted, c -> c.waitNanos.sum() / 1e9);
-        perClient(b, "client_backpressure_seconds_total", "Time the feeder waited for each client to take more.",
-                sorted, c -> c.backpressureNanos.sum() / 1e9);
-        return b.toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render the feeder's metrics", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static void scalar(StringBuilder b, String name, String type, String help, long value) {
-        header(b, name, type, help);
-        b.append("shardline_feeder_").append(name).append(' ').append(value).append('\n');
-    }
-
-    /** A counter per client identity. */
-    private static void perClient(StringBuilder b, String name, String help, Map<String, Client> clients,
-            java.util.function.ToDoubleFunction<Client> value) {
-        header(b, name, "counter", help);
-        clients.forEach((id, c) -> b.append("shardline_feeder_").append(name).append("{client=\"").append(escape(id))
-                .append("\"} ").append(number(value.applyAsDouble(c))).append('\n'));
-    }
-
-    /** Whole numbers without a fraction, as counters of bytes and samples read best. */
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static void header(StringBuilder b, String name, String type, String help) {
-        b.append("# HELP shardline_feeder_").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE shardline_feeder_").append(name).append(' ').append(type).append('\n');
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-    }
-
-    /** Serves {@code /metrics} on the given address; stop it with {@link HttpServer#stop}. */
-    HttpServer serve(String host, int port) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-        http.createContext("/metrics", exchange -> {
-            byte[] body = render().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        http.start();
-        return http;
+    /** Serves {@code /metrics} on the given address (the Prometheus client's server: text, OpenMetrics, gzip). */
+    HTTPServer serve(String host, int port) throws IOException {
+        return HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
     }
 }

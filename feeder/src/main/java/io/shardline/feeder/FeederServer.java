@@ -1,6 +1,6 @@
 package io.shardline.feeder;
 
-import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,13 +30,13 @@ public final class FeederServer implements AutoCloseable {
     private final ExecutorService readers;
     private final ShardCache cache;
     private final FlightServer flight;
-    private final HttpServer http;
+    private final HTTPServer http;
     private final FeederMetrics metrics;
     private final Location location;
     private final IpcDataPlane ipc;
 
     private FeederServer(BufferAllocator allocator, ExecutorService readers, ShardCache cache, FlightServer flight,
-            HttpServer http, FeederMetrics metrics, Location location, IpcDataPlane ipc) {
+            HTTPServer http, FeederMetrics metrics, Location location, IpcDataPlane ipc) {
         this.allocator = allocator;
         this.readers = readers;
         this.cache = cache;
@@ -80,7 +80,7 @@ public final class FeederServer implements AutoCloseable {
             builder.headerAuthenticator(tokens);
         }
         FlightServer flight = builder.build();
-        HttpServer http = null;
+        HTTPServer http = null;
         IpcDataPlane ipc = null;
         try {
             flight.start();
@@ -115,11 +115,11 @@ public final class FeederServer implements AutoCloseable {
             }
             LOG.info("Feeder serving {} at {} ({}, {}); endpoints {}; metrics {}", config.datasets().keySet(), self,
                     tls ? "TLS" : "plaintext", config.getOptional(FeederOptions.AUTH_TOKENS_FILE).isPresent() ? "bearer tokens" : "no authentication",
-                    endpoints, http == null ? "off" : "http://" + host + ":" + http.getAddress().getPort() + "/metrics");
+                    endpoints, http == null ? "off" : "http://" + host + ":" + http.getPort() + "/metrics");
             return new FeederServer(allocator, readers, cache, flight, http, metrics, self, ipc);
         } catch (IOException | RuntimeException e) {
             if (http != null) {
-                http.stop(0);
+                http.close();
             }
             if (ipc != null) {
                 ipc.close();
@@ -161,7 +161,7 @@ public final class FeederServer implements AutoCloseable {
 
     /** The Prometheus endpoint's port, or -1 when it is off. */
     public int metricsPort() {
-        return http == null ? -1 : http.getAddress().getPort();
+        return http == null ? -1 : http.getPort();
     }
 
     public FeederMetrics metrics() {
@@ -190,7 +190,7 @@ public final class FeederServer implements AutoCloseable {
     @Override
     public void close() {
         if (http != null) {
-            http.stop(0);
+            http.close();
         }
         if (ipc != null) {
             ipc.close(); // before the Flight server: both end their streams, then the allocator is checked
