@@ -5,7 +5,7 @@ import io.shardline.format.Modality;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
-import io.shardline.pipeline.PipelineOptions;
+import io.shardline.pipeline.JobOptions;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
 import io.shardline.preprocess.PreprocessOptions;
@@ -261,8 +261,8 @@ final class BenchCommand implements Callable<Integer> {
             rc.set(ShardWriterOptions.DATASET_NAME, name);
             rc.set(IngestOptions.GROUP_ID, name);
             rc.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, name);
-            rc.set(PipelineOptions.JOB_NAME, name);
-            Configuration job = PipelineOptions.withDefaults(rc);
+            rc.set(JobOptions.JOB_NAME, name);
+            Configuration job = JobOptions.withDefaults(rc);
             // Open the dataset's filesystem here, on the main thread, before any job does: Hadoop registers its
             // shutdown hook with the class loader of whoever opens a filesystem first, and a job's class loader
             // is closed by the time the JVM exits.

@@ -12,7 +12,7 @@ import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
-import io.shardline.pipeline.PipelineOptions;
+import io.shardline.pipeline.JobOptions;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
 import io.shardline.preprocess.PreprocessOptions;
@@ -156,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
             produce.done(records);
             double produceSecs = (System.nanoTime() - t0) / 1e9;
 
-            Configuration job = PipelineOptions.withDefaults(conf);
+            Configuration job = JobOptions.withDefaults(conf);
             DatasetStore store = Datasets.store(conf);
             long t1 = System.nanoTime();
             JobClient client = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job);

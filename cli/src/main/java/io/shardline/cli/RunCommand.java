@@ -3,7 +3,7 @@ package io.shardline.cli;
 import io.shardline.format.DatasetStore;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalFlink;
-import io.shardline.pipeline.PipelineOptions;
+import io.shardline.pipeline.JobOptions;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
 import io.shardline.shardwriter.Datasets;
@@ -58,7 +58,7 @@ class RunCommand implements Callable<Integer> {
     int run(Configuration conf) throws Exception {
         IngestOptions.requireBootstrapServers(conf);
         DatasetStore store = Datasets.store(conf);
-        Configuration job = PipelineOptions.withDefaults(conf);
+        Configuration job = JobOptions.withDefaults(conf);
         if (remote != null) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("no job jar at " + jar + ": build it with ./mvnw -B -DskipTests package -pl job -am");

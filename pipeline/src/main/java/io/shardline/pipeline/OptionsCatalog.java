@@ -30,7 +30,7 @@ public final class OptionsCatalog {
         all.addAll(Arrays.asList(IngestOptions.all()));
         all.addAll(Arrays.asList(PreprocessOptions.all()));
         all.addAll(Arrays.asList(ShardWriterOptions.all()));
-        all.addAll(Arrays.asList(PipelineOptions.all()));
+        all.addAll(Arrays.asList(JobOptions.all()));
         return Collections.unmodifiableList(all);
     }
 

@@ -19,14 +19,14 @@ public final class ShardlineJob {
     private ShardlineJob() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration conf = PipelineOptions.withDefaults(ParameterTool.fromArgs(args).getConfiguration());
+        Configuration conf = JobOptions.withDefaults(ParameterTool.fromArgs(args).getConfiguration());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         Configuration merged = new Configuration();
         merged.addAll(Configuration.fromMap(env.getConfiguration().toMap()));
         merged.addAll(conf);
         warnIfCheckpointsInMemory(merged);
         new ShardlinePipeline(merged).addTo(env);
-        env.execute(merged.get(PipelineOptions.JOB_NAME));
+        env.execute(merged.get(JobOptions.JOB_NAME));
     }
 
     /**
@@ -45,8 +45,8 @@ public final class ShardlineJob {
     /** Builds the pipeline on {@code env} and submits it without waiting. */
     public static JobClient submit(StreamExecutionEnvironment env, ShardlinePipeline pipeline, Configuration conf) throws Exception {
         pipeline.addTo(env);
-        JobClient client = env.executeAsync(conf.get(PipelineOptions.JOB_NAME));
-        LOG.info("Submitted job {} ({})", conf.get(PipelineOptions.JOB_NAME), client.getJobID());
+        JobClient client = env.executeAsync(conf.get(JobOptions.JOB_NAME));
+        LOG.info("Submitted job {} ({})", conf.get(JobOptions.JOB_NAME), client.getJobID());
         return client;
     }
 

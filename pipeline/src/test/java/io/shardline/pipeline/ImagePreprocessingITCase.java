@@ -181,7 +181,7 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
         }
 
         FailingMapper.FAILURES.set(0);
-        Configuration job = PipelineOptions.withDefaults(c);
+        Configuration job = JobOptions.withDefaults(c);
         // About 27 images per subtask at 40 ms each: checkpoints complete mid-stream, the first failure comes
         // after a few images and the second, after the restore, still has images to come.
         UnaryOperator<DataStream<Ingested>> faults = s -> s.map(new Throttle<Ingested>(1, 40))

@@ -30,7 +30,7 @@ class OperatorUidsTest {
         c.set(PreprocessOptions.TEXT_NEAR_DEDUP, PreprocessOptions.NearDedupMode.DROP);
         c.set(PreprocessOptions.IMAGE_NEAR_DEDUP, true);
         c.set(PreprocessOptions.SENSOR_WINDOWS, true);
-        Configuration job = PipelineOptions.withDefaults(c);
+        Configuration job = JobOptions.withDefaults(c);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job);
         new ShardlinePipeline(job).addTo(env);
         StreamGraph graph = env.getStreamGraph();

@@ -105,7 +105,7 @@ abstract class PipelineScenarios {
     }
 
     static JobClient start(Configuration c, UnaryOperator<DataStream<Ingested>> afterIngest) throws Exception {
-        Configuration job = PipelineOptions.withDefaults(c);
+        Configuration job = JobOptions.withDefaults(c);
         return ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(afterIngest), job);
     }
 

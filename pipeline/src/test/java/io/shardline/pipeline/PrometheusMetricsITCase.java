@@ -60,7 +60,7 @@ class PrometheusMetricsITCase {
                     producer.send(new ProducerRecord<>(c.get(IngestOptions.TEXT_TOPIC), i % 2, null, value.getBytes(StandardCharsets.UTF_8)));
                 }
             }
-            Configuration job = PipelineOptions.withDefaults(c);
+            Configuration job = JobOptions.withDefaults(c);
             // Slow enough that the job is still running while the endpoint is scraped (task metrics go with the task).
             JobClient client = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job)
                     .afterIngest(s -> s.map(new Throttle<Ingested>(1, 25)).returns(TypeInformation.of(Ingested.class)).name("throttle")), job);

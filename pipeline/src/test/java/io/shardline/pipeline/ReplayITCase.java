@@ -62,7 +62,7 @@ class ReplayITCase extends EmbeddedStackTest {
         r.set(IngestOptions.START_AT, startAt);
         r.set(IngestOptions.STOP_AT, stopAt);
         r.set(IngestOptions.BOUNDED, false); // stop-at alone bounds the job
-        Configuration job = PipelineOptions.withDefaults(r);
+        Configuration job = JobOptions.withDefaults(r);
         ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult().get(3, TimeUnit.MINUTES);
         Datasets.versions(r).publishNext(true);
         DatasetStore store = Datasets.store(r);

@@ -104,7 +104,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
             producer.flush();
         }
 
-        Configuration job = io.shardline.pipeline.PipelineOptions.withDefaults(c);
+        Configuration job = io.shardline.pipeline.JobOptions.withDefaults(c);
         // Throttled so that watermarks advance while records flow, as they do in a live stream.
         ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(s -> s
                         .map(new Throttle<Ingested>(2)).returns(TypeInformation.of(Ingested.class))
@@ -232,7 +232,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
         assertThat(sent).as("weeks with a value from 1970 on").isGreaterThan(1500);
 
         FailingMapper.FAILURES.set(0);
-        Configuration job = io.shardline.pipeline.PipelineOptions.withDefaults(c);
+        Configuration job = io.shardline.pipeline.JobOptions.withDefaults(c);
         ShardlinePipeline pipeline = new ShardlinePipeline(job).afterIngest(s -> failures
                 ? s.map(new Throttle<Ingested>(1)).returns(TypeInformation.of(Ingested.class)).name("throttle")
                         .map(new FailingMapper<Ingested>(2, 300)).returns(TypeInformation.of(Ingested.class)).name("fault-injector")

@@ -202,7 +202,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
         produce(c, stream);
 
         FailingMapper.FAILURES.set(0);
-        Configuration job = PipelineOptions.withDefaults(c);
+        Configuration job = JobOptions.withDefaults(c);
         // Throttled, so that each attempt sees checkpoints complete before it reaches its failure point and the
         // second failure happens while records are still to come.
         UnaryOperator<DataStream<Ingested>> faults = s -> s.map(new Throttle<Ingested>(5))
@@ -337,7 +337,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
         expectedReason.put(near.id(), "near-duplicate");
         produce(c, stream);
 
-        Configuration job = PipelineOptions.withDefaults(c);
+        Configuration job = JobOptions.withDefaults(c);
         ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
                 .get(5, TimeUnit.MINUTES);
         Datasets.versions(c).publishNext(false);

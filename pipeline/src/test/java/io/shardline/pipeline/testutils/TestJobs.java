@@ -2,7 +2,7 @@ package io.shardline.pipeline.testutils;
 
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
-import io.shardline.pipeline.PipelineOptions;
+import io.shardline.pipeline.JobOptions;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -32,7 +32,7 @@ public final class TestJobs {
         c.set(ShardWriterOptions.DATASET_ROOT, datasetRoot);
         c.set(ShardWriterOptions.DATASET_NAME, name);
         c.set(ShardWriterOptions.ROW_GROUP_SIZE, MemorySize.parse("1mb"));
-        c.set(PipelineOptions.JOB_NAME, name);
+        c.set(JobOptions.JOB_NAME, name);
         c.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         stack.kafka().createTopics(parallelism, List.of(c.get(IngestOptions.TEXT_TOPIC), c.get(IngestOptions.IMAGE_TOPIC),
