@@ -6,6 +6,7 @@ version and the shuffle window and answers one endpoint per rank. The rank then 
 """
 
 import socket
+import ssl
 from dataclasses import dataclass, replace
 from typing import Iterator, List, Optional, Sequence
 from urllib.parse import urlsplit
@@ -94,11 +95,11 @@ class FeederClient:
             raise ValueError("a stream is for one rank: take the request from plan() and set its rank")
         if isinstance(locations, str):
             locations = [locations]
-        ipc = [loc for loc in locations if loc.startswith("http://")]
-        grpc = [loc for loc in locations if not loc.startswith("http://")]
+        ipc = [loc for loc in locations if loc.startswith(("http://", "https://"))]
+        grpc = [loc for loc in locations if not loc.startswith(("http://", "https://"))]
         if self.transport == "ipc" and not ipc:
-            raise FeederError("the feeder offers no Arrow IPC data plane for this stream (shardline.feeder.ipc-port is off,"
-                              " or TLS is on): use transport='flight'")
+            raise FeederError("the feeder offers no Arrow IPC data plane for this stream (shardline.feeder.ipc-port is off):"
+                              " use transport='flight'")
         if ipc and self.transport != "flight":
             return self._ipc_batches(ipc[0], request)
         return self._flight_batches(request, grpc[0] if grpc else None)
@@ -137,6 +138,14 @@ class FeederClient:
             sock = socket.create_connection((where.hostname, where.port), timeout=30)
         except OSError as e:
             raise FeederError(f"cannot reach the feeder's IPC data plane at {url}: {e}") from e
+        if where.scheme == "https":
+            # The same trust as for grpc+tls: the given CA, else the system's.
+            context = ssl.create_default_context(cadata=self._tls_root_certs.decode("ascii") if self._tls_root_certs else None)
+            try:
+                sock = context.wrap_socket(sock, server_hostname=where.hostname)
+            except (ssl.SSLError, OSError) as e:
+                sock.close()
+                raise FeederError(f"TLS with the feeder's IPC data plane at {url} failed: {e}") from e
         sock.settimeout(None)  # a cold feeder may take a while to load the first shards
         stream = sock.makefile("rb", buffering=_IPC_READ_BUFFER)
         try:

@@ -264,21 +264,30 @@ def test_bearer_token_and_tls_refuse_everything_else(start, tmp_path):
     assert f.location.startswith("grpc+tls://")
     ca = cert.read_bytes()
 
-    def read(token, tls=True, location=None):
+    def read(token, transport, tls=True, location=None):
         data = FeederDataset(location or f.location, "images", "image", 40, columns=["id"], rank=0, world_size=1,
-                             token=token, tls_root_certs=ca if tls else None)
+                             token=token, tls_root_certs=ca if tls else None, transport=transport)
         return sum(len(ids_of(b)) for b in data)
 
-    assert read("s3cret-token-1") == 480
-    for token in (None, "wrong-token"):
-        with pytest.raises(FeederError) as e:
-            read(token)
-        assert "s3cret" not in str(e.value)
+    with FeederClient(f.location, token="s3cret-token-1", tls_root_certs=ca) as client:
+        plan = client.plan(FeedRequest(dataset="images", table="image", batch_size=40))
+    assert plan.locations[0][1].startswith("https://"), "with TLS the IPC plane speaks HTTPS"
+    for transport in ("flight", "ipc"):
+        assert read("s3cret-token-1", transport) == 480
+        for token in (None, "wrong-token"):
+            with pytest.raises(FeederError) as e:
+                read(token, transport)
+            assert "s3cret" not in str(e.value)
+        with pytest.raises(FeederError):
+            read("s3cret-token-1", transport, tls=False)  # the system's CAs do not trust the test's certificate
     plaintext = f.location.replace("grpc+tls://", "grpc+tcp://")
     with pytest.raises((FeederError, flight.FlightError)):
-        read("s3cret-token-1", tls=False, location=plaintext)
+        read("s3cret-token-1", "flight", tls=False, location=plaintext)
+    with FeederClient(f.location, token="s3cret-token-1", transport="ipc") as client:
+        with pytest.raises(FeederError):
+            list(client.batches(plan.request.with_rank(0), [plan.locations[0][1].replace("https://", "http://")]))
     metrics = f.metrics()
-    assert metrics["shardline_feeder_streams_started_total"] == 1, "only the authorised call started a stream"
+    assert metrics["shardline_feeder_streams_started_total"] == 2, "only the authorised calls started streams"
     log = "".join(f.output)
     assert "s3cret" not in log and not any("s3cret" in k for k in metrics)
 

@@ -26,10 +26,10 @@ public final class FeederOptions {
     public static final Option<Integer> IPC_PORT = Option.integer("shardline.feeder.ipc-port", 8816,
             "Port of the Arrow IPC data plane: the same tickets and batches as DoGet, as an Arrow IPC stream in an HTTP/1.1"
                     + " response (POST /v1/stream), for clients that read faster without gRPC (the Python client picks it"
-                    + " when offered). Plaintext only: off while TLS is configured. 0 picks a free port, -1 turns it off.");
+                    + " when offered). With the TLS files set it speaks HTTPS with them. 0 picks a free port, -1 turns it off.");
 
     public static final Option<String> IPC_ENDPOINTS = Option.string("shardline.feeder.ipc-endpoints", null,
-            "Comma-separated IPC data plane locations (http://host:port/v1/stream) of the instances listed in"
+            "Comma-separated IPC data plane locations (http[s]://host:port/v1/stream) of the instances listed in"
                     + " shardline.feeder.endpoints, in the same order. Empty: offered only when this instance serves alone.");
 
     public static final Option<Integer> IPC_MAX_STREAMS = Option.integer("shardline.feeder.ipc-max-streams", 256,

@@ -90,13 +90,10 @@ public final class FeederServer implements AutoCloseable {
             producer.setEndpoints(endpoints);
             catalog.warmUp();
             int ipcPort = config.get(FeederOptions.IPC_PORT);
-            if (ipcPort >= 0 && tls) {
-                LOG.info("Arrow IPC data plane off: it speaks plaintext and this feeder is configured for TLS ({})",
-                        FeederOptions.TLS_CERT_CHAIN.key());
-            } else if (ipcPort >= 0) {
-                ipc = IpcDataPlane.start(host, ipcPort, producer, tokens, config.get(FeederOptions.STALL_TIMEOUT),
-                        config.get(FeederOptions.IPC_MAX_STREAMS));
-                Location own = new Location(java.net.URI.create("http://" + advertised + ":" + ipc.port() + IpcDataPlane.PATH));
+            if (ipcPort >= 0) {
+                ipc = IpcDataPlane.start(host, ipcPort, tls ? PemTls.serverContext(Path.of(cert.get()), Path.of(key.get())) : null,
+                        producer, tokens, config.get(FeederOptions.STALL_TIMEOUT), config.get(FeederOptions.IPC_MAX_STREAMS));
+                Location own = new Location(java.net.URI.create(ipc.scheme() + "://" + advertised + ":" + ipc.port() + IpcDataPlane.PATH));
                 Optional<String> listed = config.getOptional(FeederOptions.IPC_ENDPOINTS);
                 if (listed.isPresent()) {
                     List<Location> ipcEndpoints = parseEndpoints(listed.get(), FeederOptions.IPC_ENDPOINTS.key());

@@ -3,6 +3,9 @@ package io.shardline.feeder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -65,7 +68,7 @@ final class IpcDataPlane implements AutoCloseable {
     /** Request line and headers together are at most this long. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
-    private final ServerSocketChannel server;
+    private final Listener server;
     private final FeederProducer producer;
     private final CallHeaderAuthenticator authenticator;
     private final Duration stallTimeout;
@@ -76,7 +79,7 @@ final class IpcDataPlane implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closing;
 
-    private IpcDataPlane(ServerSocketChannel server, FeederProducer producer, CallHeaderAuthenticator authenticator,
+    private IpcDataPlane(Listener server, FeederProducer producer, CallHeaderAuthenticator authenticator,
             Duration stallTimeout, int maxStreams) {
         this.server = server;
         this.producer = producer;
@@ -89,11 +92,13 @@ final class IpcDataPlane implements AutoCloseable {
         this.acceptor = daemon(this::acceptLoop, "feeder-ipc-acceptor");
     }
 
-    /** Binds and starts accepting; {@code authenticator} is null when no tokens are configured. */
-    static IpcDataPlane start(String host, int port, FeederProducer producer, CallHeaderAuthenticator authenticator,
+    /**
+     * Binds and starts accepting: plaintext, or TLS when {@code tls} is given (then {@code https://}).
+     * {@code authenticator} is null when no tokens are configured.
+     */
+    static IpcDataPlane start(String host, int port, SSLContext tls, FeederProducer producer, CallHeaderAuthenticator authenticator,
             Duration stallTimeout, int maxStreams) throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress(host, port));
+        Listener server = tls == null ? Listener.plain(host, port) : Listener.tls(tls, host, port);
         IpcDataPlane plane = new IpcDataPlane(server, producer, authenticator, stallTimeout, maxStreams);
         plane.acceptor.start();
         long every = Math.max(100, Math.min(1000, stallTimeout.toMillis() / 4));
@@ -102,11 +107,12 @@ final class IpcDataPlane implements AutoCloseable {
     }
 
     int port() {
-        try {
-            return ((InetSocketAddress) server.getLocalAddress()).getPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("the IPC data plane is not bound", e);
-        }
+        return server.port();
+    }
+
+    /** {@code http} or {@code https}. */
+    String scheme() {
+        return server.tls() ? "https" : "http";
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -117,7 +123,7 @@ final class IpcDataPlane implements AutoCloseable {
 
     private void acceptLoop() {
         while (!closing) {
-            SocketChannel channel;
+            Wire channel;
             try {
                 channel = server.accept();
             } catch (ClosedChannelException e) {
@@ -184,20 +190,18 @@ final class IpcDataPlane implements AutoCloseable {
     /** One HTTP connection carrying one stream; also the stream's {@link ServerStreamListener}. */
     private final class Connection implements ServerStreamListener, SynchronousListener {
 
-        private final SocketChannel channel;
+        private final Wire channel;
         private volatile long blockedSince;
         private volatile boolean cancelled;
         private ArrowStreamWriter writer;
         private boolean answered;
 
-        Connection(SocketChannel channel) {
+        Connection(Wire channel) {
             this.channel = channel;
         }
 
         void handle() {
             try {
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
                 Request request = Request.read(channel);
                 if (request == null) {
                     return;
@@ -240,6 +244,7 @@ final class IpcDataPlane implements AutoCloseable {
             try {
                 writeFully(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
                 writeFully(ByteBuffer.wrap(body));
+                channel.flush();
             } catch (IOException e) {
                 LOG.debug("IPC data plane: could not send the refusal: {}", e.getMessage());
             }
@@ -257,6 +262,7 @@ final class IpcDataPlane implements AutoCloseable {
             writer = new ArrowStreamWriter(root, dictionaries, new WatchedChannel());
             try {
                 writer.start();
+                channel.flush();
             } catch (IOException e) {
                 throw gone(e);
             }
@@ -266,6 +272,7 @@ final class IpcDataPlane implements AutoCloseable {
         public void putNext() {
             try {
                 writer.writeBatch();
+                channel.flush();
             } catch (IOException e) {
                 throw gone(e);
             }
@@ -301,6 +308,7 @@ final class IpcDataPlane implements AutoCloseable {
             try {
                 writer.end();
                 writeFully(ByteBuffer.wrap(("\n" + TRAILER + outcome + "\n").getBytes(StandardCharsets.UTF_8)));
+                channel.flush();
             } catch (IOException e) {
                 LOG.debug("IPC data plane: could not finish the stream: {}", e.getMessage());
             }
@@ -390,6 +398,136 @@ final class IpcDataPlane implements AutoCloseable {
         };
     }
 
+    /** One accepted connection: bytes in, bytes out, close. */
+    interface Wire extends java.nio.channels.ByteChannel {
+        /** Sends what is buffered (TLS); a plain socket buffers nothing. */
+        default void flush() throws IOException {}
+    }
+
+    /** The listening socket: a plain channel, or a TLS server socket (whose streams carry the bytes). */
+    interface Listener extends java.io.Closeable {
+        Wire accept() throws IOException;
+
+        int port();
+
+        boolean tls();
+
+        static Listener plain(String host, int port) throws IOException {
+            ServerSocketChannel server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress(host, port));
+            return new Listener() {
+                @Override
+                public Wire accept() throws IOException {
+                    SocketChannel c = server.accept();
+                    c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+                    return new Wire() {
+                        @Override
+                        public int read(ByteBuffer dst) throws IOException {
+                            return c.read(dst);
+                        }
+
+                        @Override
+                        public int write(ByteBuffer src) throws IOException {
+                            return c.write(src);
+                        }
+
+                        @Override
+                        public boolean isOpen() {
+                            return c.isOpen();
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            c.close();
+                        }
+                    };
+                }
+
+                @Override
+                public int port() {
+                    return server.socket().getLocalPort();
+                }
+
+                @Override
+                public boolean tls() {
+                    return false;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    server.close();
+                }
+            };
+        }
+
+        static Listener tls(SSLContext context, String host, int port) throws IOException {
+            SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+            server.bind(new InetSocketAddress(host, port));
+            return new Listener() {
+                @Override
+                public Wire accept() throws IOException {
+                    Socket s;
+                    try {
+                        s = server.accept();
+                    } catch (java.net.SocketException e) {
+                        if (server.isClosed()) {
+                            throw new ClosedChannelException();
+                        }
+                        throw e;
+                    }
+                    s.setTcpNoDelay(true);
+                    s.setSendBufferSize(4 << 20);
+                    java.nio.channels.ReadableByteChannel in = java.nio.channels.Channels.newChannel(s.getInputStream());
+                    // Buffered so that the IPC writer's small pieces (prefixes, metadata, padding) share TLS records.
+                    java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16);
+                    java.nio.channels.WritableByteChannel out = java.nio.channels.Channels.newChannel(buffered);
+                    return new Wire() {
+                        @Override
+                        public int read(ByteBuffer dst) throws IOException {
+                            return in.read(dst);
+                        }
+
+                        @Override
+                        public int write(ByteBuffer src) throws IOException {
+                            return out.write(src);
+                        }
+
+                        @Override
+                        public void flush() throws IOException {
+                            buffered.flush();
+                        }
+
+                        @Override
+                        public boolean isOpen() {
+                            return !s.isClosed();
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            s.close();
+                        }
+                    };
+                }
+
+                @Override
+                public int port() {
+                    return server.getLocalPort();
+                }
+
+                @Override
+                public boolean tls() {
+                    return true;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    server.close();
+                }
+            };
+        }
+    }
+
     static final class BadRequest extends IOException {
         BadRequest(String message) {
             super(message);
@@ -400,7 +538,7 @@ final class IpcDataPlane implements AutoCloseable {
     record Request(String method, String path, Map<String, String> headers, byte[] body) {
 
         /** Reads one request; null when the client closed without sending one. */
-        static Request read(SocketChannel channel) throws IOException {
+        static Request read(Wire channel) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(4096);
             byte[] rest = null;
