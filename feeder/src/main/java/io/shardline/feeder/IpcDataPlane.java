@@ -404,6 +404,36 @@ final class IpcDataPlane implements AutoCloseable {
         default void flush() throws IOException {}
     }
 
+    /** A connection's two directions, how to flush and close it, and whether it is open. */
+    record StreamWire(java.nio.channels.ReadableByteChannel in, java.nio.channels.WritableByteChannel out, java.io.Flushable flusher,
+            java.util.function.BooleanSupplier open, java.io.Closeable socket) implements Wire {
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return in.read(dst);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return out.write(src);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            flusher.flush();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open.getAsBoolean();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
     /** The listening socket: a plain channel, or a TLS server socket (whose streams carry the bytes). */
     interface Listener extends java.io.Closeable {
         Wire accept() throws IOException;
@@ -421,27 +451,7 @@ final class IpcDataPlane implements AutoCloseable {
                     SocketChannel c = server.accept();
                     c.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-                    return new Wire() {
-                        @Override
-                        public int read(ByteBuffer dst) throws IOException {
-                            return c.read(dst);
-                        }
-
-                        @Override
-                        public int write(ByteBuffer src) throws IOException {
-                            return c.write(src);
-                        }
-
-                        @Override
-                        public boolean isOpen() {
-                            return c.isOpen();
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            c.close();
-                        }
-                    };
+                    return new StreamWire(c, c, () -> { }, c::isOpen, c);
                 }
 
                 @Override
@@ -478,36 +488,10 @@ final class IpcDataPlane implements AutoCloseable {
                     }
                     s.setTcpNoDelay(true);
                     s.setSendBufferSize(4 << 20);
-                    java.nio.channels.ReadableByteChannel in = java.nio.channels.Channels.newChannel(s.getInputStream());
                     // Buffered so that the IPC writer's small pieces (prefixes, metadata, padding) share TLS records.
                     java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16);
-                    java.nio.channels.WritableByteChannel out = java.nio.channels.Channels.newChannel(buffered);
-                    return new Wire() {
-                        @Override
-                        public int read(ByteBuffer dst) throws IOException {
-                            return in.read(dst);
-                        }
-
-                        @Override
-                        public int write(ByteBuffer src) throws IOException {
-                            return out.write(src);
-                        }
-
-                        @Override
-                        public void flush() throws IOException {
-                            buffered.flush();
-                        }
-
-                        @Override
-                        public boolean isOpen() {
-                            return !s.isClosed();
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            s.close();
-                        }
-                    };
+                    return new StreamWire(java.nio.channels.Channels.newChannel(s.getInputStream()),
+                            java.nio.channels.Channels.newChannel(buffered), buffered::flush, () -> !s.isClosed(), s);
                 }
 
                 @Override
@@ -593,7 +577,7 @@ final class IpcDataPlane implements AutoCloseable {
             return new Request(first[0], first[1], headers, body.array());
         }
 
-        private static int indexOf(byte[] data, byte[] pattern) {
+        static int indexOf(byte[] data, byte[] pattern) {
             outer:
             for (int i = 0; i + pattern.length <= data.length; i++) {
                 for (int j = 0; j < pattern.length; j++) {

@@ -72,24 +72,11 @@ class IpcDataPlaneITCase {
             out.write(body);
             out.flush();
             byte[] all = s.getInputStream().readAllBytes();
-            int end = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            int end = IpcDataPlane.Request.indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(end).as("an HTTP answer with headers").isPositive();
             String headText = new String(all, 0, end, StandardCharsets.US_ASCII);
             return new Answer(headText.split("\r\n")[0], java.util.Arrays.copyOfRange(all, end + 4, all.length));
         }
-    }
-
-    static int indexOf(byte[] data, byte[] pattern) {
-        outer:
-        for (int i = 0; i + pattern.length <= data.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** The ids of every batch of an IPC body, images checked; the bytes left after the stream (the trailer). */
