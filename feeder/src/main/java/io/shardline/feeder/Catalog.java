@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.security.MessageDigest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,12 +20,16 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The datasets a feeder serves: their pinned versions (manifests are immutable, so each is read once) and
  * the verified bytes of their shards.
  */
 final class Catalog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
 
     /** One table of one version, as served: its shards in manifest order and the Arrow schema of the requested columns. */
     record Table(String dataset, long version, ShardTable table, List<ShardEntry> shards, Schema schema) {
@@ -40,8 +42,6 @@ final class Catalog {
     private final Map<String, DatasetManifest> manifests = new ConcurrentHashMap<>();
     /** Tables as served, by dataset, version, table and columns: all immutable, so each is built once. */
     private final Map<List<Object>, Table> tables = new ConcurrentHashMap<>();
-    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
-
     private final long maxShardBytes;
     private final FeederMetrics metrics;
 
