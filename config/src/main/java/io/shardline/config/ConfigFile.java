@@ -1,4 +1,4 @@
-package io.shardline.format;
+package io.shardline.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The configuration file format shared by the job's commands and the feeder. */
+/** The configuration file format: one file can configure the job, the feeder and the command line together. */
 public final class ConfigFile {
 
     private ConfigFile() {}
