@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
+import io.shardline.pipeline.JobConfig;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        Configuration base = common.load();
+        JobConfig base = common.load();
         Path dir = dataDir.toAbsolutePath().normalize();
         if (Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {
@@ -210,9 +210,9 @@ final class BenchCommand implements Callable<Integer> {
      * Flink SQL baseline after each run. {@code preprocessing} off: the pass-through job, and the floor measured
      * after each run; on: preprocessing as configured, no floor.
      */
-    private Result run(LocalStack stack, Configuration base, Modality m, long n, Path dir, String prefix, int repeats,
+    private Result run(LocalStack stack, JobConfig base, Modality m, long n, Path dir, String prefix, int repeats,
             boolean withSql, boolean preprocessing) throws Exception {
-        Configuration c = new Configuration(base);
+        JobConfig c = new JobConfig(base);
         c.set(IngestOptions.TEXT_TOPIC, prefix + ".raw.text");
         c.set(IngestOptions.IMAGE_TOPIC, prefix + ".raw.image");
         c.set(IngestOptions.SENSOR_TOPIC, prefix + ".raw.sensor");
@@ -238,7 +238,7 @@ final class BenchCommand implements Callable<Integer> {
         stack.kafka().createTopics(parallelism, topics);
         Map<Modality, String> topicOf = new EnumMap<>(Modality.class);
         for (Modality mod : Modality.values()) {
-            topicOf.put(mod, IngestOptions.topic(c, mod));
+            topicOf.put(mod, IngestOptions.topic(c.settings(), mod));
         }
         SampleData data = new SampleData(new SampleData.Plan(Long.MAX_VALUE / 4, 0, 1100, 2 << 20, 11));
         Progress p = new Progress(System.err, "producing " + m.id(), n);
@@ -256,17 +256,17 @@ final class BenchCommand implements Callable<Integer> {
         for (int r = 1; r <= repeats; r++) {
             // Each repetition writes its own dataset, with its own consumer group and transactional ids.
             String name = repeats == 1 ? prefix : prefix + "-r" + r;
-            Configuration rc = new Configuration(c);
+            JobConfig rc = new JobConfig(c);
             rc.set(ShardWriterOptions.DATASET_ROOT, dir.resolve("datasets").resolve(name).toUri().toString());
             rc.set(ShardWriterOptions.DATASET_NAME, name);
             rc.set(IngestOptions.GROUP_ID, name);
             rc.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, name);
             rc.set(JobOptions.JOB_NAME, name);
-            Configuration job = JobOptions.withDefaults(rc);
+            JobConfig job = JobOptions.withDefaults(rc);
             // Open the dataset's filesystem here, on the main thread, before any job does: Hadoop registers its
             // shutdown hook with the class loader of whoever opens a filesystem first, and a job's class loader
             // is closed by the time the JVM exits.
-            store = Datasets.store(rc);
+            store = Datasets.store(rc.settings());
             ThreadCpu threads = threadCpu ? new ThreadCpu() : null;
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
@@ -367,11 +367,11 @@ final class BenchCommand implements Callable<Integer> {
      * the least CPU any pipeline doing this work needs. Broker threads serving the fetches are included, as they
      * are in the job's figure.
      */
-    private static double floor(String bootstrap, Modality m, String topic, long expected, Configuration conf, Path out)
+    private static double floor(String bootstrap, Modality m, String topic, long expected, JobConfig conf, Path out)
             throws Exception {
         Files.createDirectories(out);
-        var decoder = new io.shardline.ingest.EnvelopeDecoder(IngestOptions.limits(conf));
-        var settings = io.shardline.shardwriter.ShardWriterSettings.from(conf, "bench-floor");
+        var decoder = new io.shardline.ingest.EnvelopeDecoder(IngestOptions.limits(conf.settings()));
+        var settings = io.shardline.shardwriter.ShardWriterSettings.from(conf.settings(), "bench-floor");
         long cpu0 = processCpuNanos();
         try (KafkaConsumer<byte[], byte[]> c = consumerAtStart(bootstrap, topic);
                 org.apache.parquet.hadoop.ParquetWriter<Object> w =
@@ -426,9 +426,9 @@ final class BenchCommand implements Callable<Integer> {
      * Tokens per CPU-second of the tokenizer alone, one thread: the text topic's documents decoded, then
      * encoded with the configured encoding; only the encoding is timed.
      */
-    private static double tokenizerRate(String bootstrap, String topic, long records, Configuration conf) {
+    private static double tokenizerRate(String bootstrap, String topic, long records, JobConfig conf) {
         var tokenizer = io.shardline.preprocess.text.Tokenizer.create(conf.get(PreprocessOptions.TEXT_TOKENIZER_ENCODING));
-        var decoder = new io.shardline.ingest.EnvelopeDecoder(IngestOptions.limits(conf));
+        var decoder = new io.shardline.ingest.EnvelopeDecoder(IngestOptions.limits(conf.settings()));
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tokens = 0;
         long cpu = 0;

@@ -1,10 +1,10 @@
 package io.shardline.cli;
 
+import io.shardline.pipeline.JobConfig;
 import io.shardline.pipeline.OptionsCatalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Option;
 
 /** Options every command takes: where configuration comes from. */
@@ -18,7 +18,7 @@ final class CommonOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set an option; repeatable.")
     List<String> sets = new ArrayList<>();
 
-    Configuration load() {
-        return ConfigSources.load(configFile, System.getenv(), sets, OptionsCatalog.jobOptions());
+    JobConfig load() {
+        return JobConfig.of(OptionsCatalog.loader().load(configFile, System.getenv(), sets));
     }
 }

@@ -1,5 +1,6 @@
 package io.shardline.cli;
 
+import io.shardline.format.S3Options;
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederClient;
 import io.shardline.feeder.FeederServer;
@@ -17,7 +18,6 @@ import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
-import io.shardline.shardwriter.S3Settings;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
+import io.shardline.pipeline.JobConfig;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -90,13 +90,13 @@ final class DemoCommand implements Callable<Integer> {
         if (!storage.equals("file") && !storage.equals("s3")) {
             throw new IllegalArgumentException("--storage must be 'file' or 's3', was '" + storage + "'");
         }
-        Configuration conf = common.load();
+        JobConfig conf = common.load();
         java.nio.file.Path dir = prepareDataDir(dataDir.toAbsolutePath().normalize());
         out.printf("shardline demo: %,d records, parallelism %d, shards to %s, data in %s%n", records, parallelism, storage, dir);
 
         List<String> topics = new ArrayList<>();
         for (Modality m : Modality.values()) {
-            topics.add(IngestOptions.topic(conf, m));
+            topics.add(IngestOptions.topic(conf.settings(), m));
         }
         topics.add(conf.get(IngestOptions.DEAD_LETTER_TOPIC));
         out.println("Starting the embedded Kafka broker, " + (storage.equals("s3") ? "S3-compatible server, " : "")
@@ -111,11 +111,11 @@ final class DemoCommand implements Callable<Integer> {
             conf.set(ShardWriterOptions.DATASET_NAME, conf.getOptional(ShardWriterOptions.DATASET_NAME).orElse("demo"));
             if (storage.equals("s3")) {
                 conf.set(ShardWriterOptions.DATASET_ROOT, "s3://" + LocalStack.BUCKET + "/datasets/demo");
-                conf.set(ShardWriterOptions.S3_ENDPOINT, stack.s3().endpoint());
-                conf.set(ShardWriterOptions.S3_PATH_STYLE, true);
-                conf.set(ShardWriterOptions.S3_ACCESS_KEY, stack.s3().accessKey());
-                conf.set(ShardWriterOptions.S3_SECRET_KEY, stack.s3().secretKey());
-                stack.flink().configureFileSystems(S3Settings.flinkFileSystemConfig(conf));
+                conf.set(S3Options.ENDPOINT, stack.s3().endpoint());
+                conf.set(S3Options.PATH_STYLE, true);
+                conf.set(S3Options.ACCESS_KEY, stack.s3().accessKey());
+                conf.set(S3Options.SECRET_KEY, stack.s3().secretKey());
+                stack.flink().configureFileSystems(JobConfig.s3FileSystem(conf.settings()));
             } else {
                 conf.set(ShardWriterOptions.DATASET_ROOT, dir.resolve("datasets").resolve("demo").toUri().toString());
             }
@@ -145,10 +145,10 @@ final class DemoCommand implements Callable<Integer> {
                 conf.set(PreprocessOptions.TEXT_NEAR_DEDUP, PreprocessOptions.NearDedupMode.DROP);
             }
             SampleData data = new SampleData(new SampleData.Plan(records, malformedPercent, 1100,
-                    (int) conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE).getBytes() + 1, 20261126L, filteredPercent));
+                    (int) (long) conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE) + 1, 20261126L, filteredPercent));
             Map<Modality, String> topicOf = new EnumMap<>(Modality.class);
             for (Modality m : Modality.values()) {
-                topicOf.put(m, IngestOptions.topic(conf, m));
+                topicOf.put(m, IngestOptions.topic(conf.settings(), m));
             }
             Progress produce = new Progress(System.err, "producing to Kafka", records);
             long t0 = System.nanoTime();
@@ -156,8 +156,8 @@ final class DemoCommand implements Callable<Integer> {
             produce.done(records);
             double produceSecs = (System.nanoTime() - t0) / 1e9;
 
-            Configuration job = JobOptions.withDefaults(conf);
-            DatasetStore store = Datasets.store(conf);
+            JobConfig job = JobOptions.withDefaults(conf);
+            DatasetStore store = Datasets.store(conf.settings());
             long t1 = System.nanoTime();
             JobClient client = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job);
             SampleData.Expected expected = data.expected();
@@ -183,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
             FilteredRows.Counts filtered = FilteredRows.count(store, manifest);
             boolean complete = sampleRows(manifest) == expectedRows && letters.size() == expected.deadLetters()
                     && (!conf.get(PreprocessOptions.KEEP_FILTERED) || filtered.byReason().equals(expected.filteredByReason()));
-            printSummary(out, data, manifest, store, letters, filtered, IngestOptions.topics(conf), bytesIn, produceSecs, jobSecs,
+            printSummary(out, data, manifest, store, letters, filtered, IngestOptions.topics(conf.settings()), bytesIn, produceSecs, jobSecs,
                     complete);
             if (!complete) {
                 out.printf("MISMATCH: expected %,d rows, %,d dead letters and filtered %s%n", expectedRows,
@@ -198,11 +198,11 @@ final class DemoCommand implements Callable<Integer> {
      * Serves the new version with a feeder and reads one epoch of the image table with simulated training
      * ranks: every image exactly once (the last global batch padded), throughput and time to first batch.
      */
-    private boolean serveAndTrain(PrintStream out, Configuration conf, DatasetManifest manifest) throws Exception {
+    private boolean serveAndTrain(PrintStream out, JobConfig conf, DatasetManifest manifest) throws Exception {
         if (manifest.rows(ShardTable.IMAGE) == 0) {
             return true;
         }
-        try (FeederServer feeder = FeederServer.start(FeederSetup.forJobDataset(conf));
+        try (FeederServer feeder = FeederServer.start(FeederSetup.forJobDataset(conf.settings()));
                 BufferAllocator allocator = new RootAllocator();
                 FeederClient client = FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty())) {
             out.printf("Feeder serving '%s' at %s%n", manifest.dataset(), feeder.location().getUri());

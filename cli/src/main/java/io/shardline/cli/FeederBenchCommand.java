@@ -1,8 +1,9 @@
 package io.shardline.cli;
 
+import io.shardline.format.S3Options;
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederClient;
-import io.shardline.feeder.FeederConfig;
+import io.shardline.config.Settings;
 import io.shardline.feeder.FeederOptions;
 import io.shardline.feeder.FeederServer;
 import io.shardline.format.DatasetManifest;
@@ -135,12 +136,12 @@ final class FeederBenchCommand implements Callable<Integer> {
             out.printf("(d) Arrow Flight itself, one stream of prepared %d x %,d byte batches, one connection: %,.0f MB/s (%.2f of a)%n",
                     batchSize, imageBytes, flight.mbPerSecond(), flight.mbPerSecond() / loopback.mbPerSecond());
 
-            FeederConfig config = FeederConfig.of(Map.of(
+            Settings config = FeederOptions.loader().of(Map.of(
                     FeederOptions.DATASETS.key(), "images=s3a://bench/datasets/images,tokens=s3a://bench/datasets/tokens",
                     FeederOptions.PORT.key(), "0", FeederOptions.METRICS_PORT.key(), "-1", FeederOptions.IPC_PORT.key(), "0",
                     FeederOptions.CACHE_SIZE.key(), "3gb", FeederOptions.CLIENT_MEMORY.key(), "256mb",
-                    FeederOptions.S3_ENDPOINT.key(), s3.endpoint(), FeederOptions.S3_PATH_STYLE.key(), "true",
-                    FeederOptions.S3_ACCESS_KEY.key(), s3.accessKey(), FeederOptions.S3_SECRET_KEY.key(), s3.secretKey()));
+                    S3Options.ENDPOINT.key(), s3.endpoint(), S3Options.PATH_STYLE.key(), "true",
+                    S3Options.ACCESS_KEY.key(), s3.accessKey(), S3Options.SECRET_KEY.key(), s3.secretKey()));
             for (DatasetManifest m : List.of(imageVersion, tokenVersion)) {
                 String table = m == imageVersion ? "image" : "text-tokens";
                 List<String> columns = m == imageVersion ? List.of("id", "label", "image") : List.of("sequence_id", "tokens");
@@ -317,7 +318,7 @@ final class FeederBenchCommand implements Callable<Integer> {
     }
 
     /** One epoch from a feeder that has just started: every shard downloaded, verified and decoded on the way. */
-    private Rate coldEpoch(FeederConfig config, DatasetManifest m, String table, List<String> columns, int shuffleWindow)
+    private Rate coldEpoch(Settings config, DatasetManifest m, String table, List<String> columns, int shuffleWindow)
             throws Exception {
         try (FeederServer feeder = FeederServer.start(config); BufferAllocator allocator = new RootAllocator();
                 FeederClient client = FeederClient.connect(feeder.location(), allocator, Optional.empty(), Optional.empty())) {

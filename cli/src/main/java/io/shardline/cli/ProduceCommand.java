@@ -17,7 +17,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.Configuration;
+import io.shardline.pipeline.JobConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -62,13 +62,13 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Configuration conf = common.load();
+        JobConfig conf = common.load();
         Modality m = Modality.fromId(modality);
-        String topic = IngestOptions.topic(conf, m);
+        String topic = IngestOptions.topic(conf.settings(), m);
         List<Path> files = files(inputs);
         Properties p = new Properties();
-        p.putAll(IngestOptions.kafkaProperties(conf));
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, IngestOptions.requireBootstrapServers(conf));
+        p.putAll(IngestOptions.kafkaProperties(conf.settings()));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, IngestOptions.requireBootstrapServers(conf.settings()));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);

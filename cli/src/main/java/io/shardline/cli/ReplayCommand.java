@@ -1,8 +1,8 @@
 package io.shardline.cli;
 
+import io.shardline.pipeline.JobConfig;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.shardwriter.ShardWriterOptions;
-import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,7 +30,7 @@ final class ReplayCommand extends RunCommand {
 
     @Override
     public Integer call() throws Exception {
-        Configuration conf = common.load();
+        JobConfig conf = common.load();
         conf.set(IngestOptions.START_AT, from);
         conf.set(IngestOptions.STOP_AT, to);
         conf.set(ShardWriterOptions.DATASET_ROOT, into);

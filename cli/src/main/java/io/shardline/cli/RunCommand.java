@@ -1,5 +1,6 @@
 package io.shardline.cli;
 
+import io.shardline.pipeline.JobConfig;
 import io.shardline.format.DatasetStore;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalFlink;
@@ -7,14 +8,12 @@ import io.shardline.pipeline.JobOptions;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
 import io.shardline.shardwriter.Datasets;
-import io.shardline.shardwriter.S3Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -55,10 +54,10 @@ class RunCommand implements Callable<Integer> {
     }
 
     /** Runs the job with this configuration, embedded or remote, and reports how it went. */
-    int run(Configuration conf) throws Exception {
-        IngestOptions.requireBootstrapServers(conf);
-        DatasetStore store = Datasets.store(conf);
-        Configuration job = JobOptions.withDefaults(conf);
+    int run(JobConfig conf) throws Exception {
+        IngestOptions.requireBootstrapServers(conf.settings());
+        DatasetStore store = Datasets.store(conf.settings());
+        JobConfig job = JobOptions.withDefaults(conf);
         if (remote != null) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("no job jar at " + jar + ": build it with ./mvnw -B -DskipTests package -pl job -am");
@@ -73,7 +72,7 @@ class RunCommand implements Callable<Integer> {
         }
         int slots = job.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
         String plugins = System.getenv("FLINK_PLUGINS_DIR");
-        try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, S3Settings.flinkFileSystemConfig(job),
+        try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, JobConfig.s3FileSystem(job.settings()),
                 plugins == null ? null : Path.of(plugins))) {
             return follow(ShardlineJob.submit(flink.environment(job), new ShardlinePipeline(job), job), store);
         }

@@ -1,14 +1,12 @@
 package io.shardline.cli;
 
-import io.shardline.feeder.FeederConfig;
+import io.shardline.config.Settings;
+import io.shardline.feeder.FeederOptions;
 import io.shardline.feeder.FeederServer;
-import io.shardline.pipeline.OptionsCatalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import org.apache.flink.configuration.ConfigOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,11 +26,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FeederConfig config = FeederConfig.load(configFile, System.getenv(), sets,
-                OptionsCatalog.jobOptions().stream().map(ConfigOption::key).collect(Collectors.toSet()));
+        Settings config = FeederOptions.loader().load(configFile, System.getenv(), sets);
         FeederServer server = FeederServer.start(config);
-        System.out.printf("Feeder serving %s at %s%s; Ctrl-C stops it.%n", config.datasets().keySet(), server.location().getUri(),
-                server.metricsPort() < 0 ? "" : ", metrics on http://" + config.get(io.shardline.feeder.FeederOptions.HOST) + ":"
+        System.out.printf("Feeder serving %s at %s%s; Ctrl-C stops it.%n", FeederOptions.datasets(config).keySet(), server.location().getUri(),
+                server.metricsPort() < 0 ? "" : ", metrics on http://" + config.get(FeederOptions.HOST) + ":"
                         + server.metricsPort() + "/metrics");
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "feeder-shutdown"));
         server.awaitTermination();

@@ -29,7 +29,7 @@ final class VersionsCommand implements Callable<Integer> {
     }
 
     static DatasetStore store(CommonOptions common) {
-        return Datasets.store(common.load());
+        return Datasets.store(common.load().settings());
     }
 
     /** Version {@code version} of the dataset, or its latest for 0. */

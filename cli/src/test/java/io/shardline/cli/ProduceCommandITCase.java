@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -55,7 +54,7 @@ class ProduceCommandITCase {
         all.addAll(List.of("--set", "shardline.ingest.bootstrap-servers=" + kafka.bootstrapServers(), "--source", "test"));
         assertThat(new CommandLine(new Main()).execute(all.toArray(String[]::new))).isZero();
         String topic = "raw." + m.id();
-        EnvelopeDecoder decoder = new EnvelopeDecoder(IngestOptions.limits(new Configuration()));
+        EnvelopeDecoder decoder = new EnvelopeDecoder(IngestOptions.limits(io.shardline.config.Settings.empty()));
         List<Ingested> out = new ArrayList<>();
         Map<String, Object> c = new java.util.HashMap<>(kafka.clientConfig());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -94,10 +94,15 @@ public final class Option<T> {
         return new Option<>(key, type, defaultValue, description, ok, rule);
     }
 
-    /** Shorthand of {@link #requiring} for whole numbers. */
+    /** Shorthand of {@link #requiring} for whole numbers from {@code min} to {@code max}. */
     public Option<T> between(long min, long max) {
         return requiring(v -> ((Number) v).longValue() >= min && ((Number) v).longValue() <= max,
-                max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max);
+                "between " + min + " and " + max);
+    }
+
+    /** Shorthand of {@link #requiring} for whole numbers of at least {@code min}. */
+    public Option<T> atLeast(long min) {
+        return requiring(v -> ((Number) v).longValue() >= min, "at least " + min);
     }
 
     public String key() {
@@ -141,6 +146,11 @@ public final class Option<T> {
         }
         check(value);
         return value;
+    }
+
+    /** Whether a blank text is a value of this option (the empty list) rather than "not set". */
+    boolean readsBlank() {
+        return type == Type.LIST;
     }
 
     /** The text form of a value, as {@link #parse} reads it back. */

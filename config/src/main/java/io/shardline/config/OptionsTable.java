@@ -14,8 +14,13 @@ public final class OptionsTable {
         for (Option<?> o : options) {
             String def = o.hasDefault() ? "`" + o.defaultText() + "`" : "(none)";
             b.append("| `").append(o.key()).append("` | ").append(def).append(" | `").append(o.environmentVariable())
-                    .append("` | ").append(o.description().replace("|", "\\|")).append(" |\n");
+                    .append("` | ").append(escape(o.description())).append(" |\n");
         }
         return b.toString();
+    }
+
+    /** Text that Markdown shows as written: no HTML tags from {@code <root>}, no column break from {@code |}. */
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|");
     }
 }

@@ -37,10 +37,13 @@ public final class Settings implements Serializable {
                 + "' is not set: " + option.description()));
     }
 
-    /** The option's value, else its default, else empty. A blank value counts as not set. */
+    /**
+     * The option's value, else its default, else empty. A blank value counts as not set, except for a list,
+     * where it is the empty list.
+     */
     public <T> Optional<T> getOptional(Option<T> option) {
         String text = values.get(option.key());
-        if (text == null || text.isBlank()) {
+        if (text == null || text.isBlank() && !option.readsBlank()) {
             return Optional.ofNullable(option.defaultValue());
         }
         return Optional.of(option.parse(text));
@@ -49,7 +52,7 @@ public final class Settings implements Serializable {
     /** Whether a value was given for the option (not its default). */
     public boolean isSet(Option<?> option) {
         String text = values.get(option.key());
-        return text != null && !text.isBlank();
+        return text != null && (!text.isBlank() || option.readsBlank());
     }
 
     /** The text of any key, an option of this project or not. */

@@ -84,6 +84,7 @@ class ConfigLoaderTest {
         assertThat(s.get(CACHE)).isEqualTo(64L << 10);
         assertThat(s.get(STALL)).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.get(KINDS)).containsExactly("x", "y");
+        assertThat(Settings.of(Map.of(KINDS.key(), "")).get(KINDS)).isEmpty(); // a blank list is empty, not its default
         assertThat(STALL.defaultText()).isEqualTo("10min");
         // The forms Flink writes its sizes and durations in read the same.
         assertThat(CACHE.parse("1 mb")).isEqualTo(1L << 20);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardline.feeder.FeederMetrics;
 import io.shardline.feeder.FeederOptions;
-import io.shardline.feeder.Option;
+import io.shardline.config.Option;
 import io.shardline.pipeline.OptionsCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +17,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +45,7 @@ class DeploymentFilesTest {
 
     @Test
     void everyOptionSetInComposeAndManifestsExists() throws Exception {
-        Set<String> jobKeys = OptionsCatalog.jobOptions().stream().map(ConfigOption::key).collect(Collectors.toSet());
+        Set<String> jobKeys = OptionsCatalog.jobOptions().stream().map(Option::key).collect(Collectors.toSet());
         Set<String> feederEnv = FeederOptions.all().stream().map(Option::environmentVariable).collect(Collectors.toSet());
         int checked = 0;
         for (String file : new String[] {"compose.yaml", "k8s/flink-deployment.yaml", "k8s/feeder.yaml"}) {

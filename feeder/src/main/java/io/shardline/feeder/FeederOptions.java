@@ -1,12 +1,21 @@
 package io.shardline.feeder;
 
+import io.shardline.config.ConfigLoader;
+import io.shardline.config.Option;
+import io.shardline.config.OptionsTable;
+import io.shardline.config.Settings;
+import io.shardline.format.S3Options;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Every option of the feeder, in one place. They are read by {@link FeederConfig} from a file, {@code
- * SHARDLINE_*} environment variables and {@code --set key=value} flags. The S3 keys are the job's own
- * ({@code shardline.s3.*}), so one configuration file describes the store for both.
+ * Every option of the feeder, in one place. They are read by {@link #loader()} from a file, {@code
+ * SHARDLINE_*} environment variables and {@code --set key=value} flags. The object store is configured by the
+ * job's own {@link S3Options} ({@code shardline.s3.*}), so one configuration file describes the store for both.
  */
 public final class FeederOptions {
 
@@ -16,7 +25,7 @@ public final class FeederOptions {
             "Address the Flight server binds to. 0.0.0.0 for every interface (in a container).");
 
     public static final Option<Integer> PORT = Option.integer("shardline.feeder.port", 8815,
-            "Port of the Flight server; 0 picks a free one.");
+            "Port of the Flight server; 0 picks a free one.").between(0, 65535);
 
     public static final Option<String> ENDPOINTS = Option.string("shardline.feeder.endpoints", null,
             "Comma-separated Flight locations of every feeder instance serving the same datasets"
@@ -26,14 +35,14 @@ public final class FeederOptions {
     public static final Option<Integer> IPC_PORT = Option.integer("shardline.feeder.ipc-port", 8816,
             "Port of the Arrow IPC data plane: the same tickets and batches as DoGet, as an Arrow IPC stream in an HTTP/1.1"
                     + " response (POST /v1/stream), for clients that read faster without gRPC (the Python client picks it"
-                    + " when offered). With the TLS files set it speaks HTTPS with them. 0 picks a free port, -1 turns it off.");
+                    + " when offered). With the TLS files set it speaks HTTPS with them. 0 picks a free port, -1 turns it off.").between(-1, 65535);
 
     public static final Option<String> IPC_ENDPOINTS = Option.string("shardline.feeder.ipc-endpoints", null,
             "Comma-separated IPC data plane locations (http[s]://host:port/v1/stream) of the instances listed in"
                     + " shardline.feeder.endpoints, in the same order. Empty: offered only when this instance serves alone.");
 
     public static final Option<Integer> IPC_MAX_STREAMS = Option.integer("shardline.feeder.ipc-max-streams", 256,
-            "Most IPC data plane streams served at once (one thread each); more are answered 503.");
+            "Most IPC data plane streams served at once (one thread each); more are answered 503.").atLeast(1);
 
     public static final Option<String> ADVERTISED_HOST = Option.string("shardline.feeder.advertised-host", null,
             "Host name clients use to reach this instance, when it differs from the bind address. Empty: the bind address.");
@@ -52,7 +61,7 @@ public final class FeederOptions {
                     + " backpressure; a batch larger than this is refused with a clear error.");
 
     public static final Option<Integer> READ_THREADS = Option.integer("shardline.feeder.read-threads", 4,
-            "Threads that download, verify and decode shards.");
+            "Threads that download, verify and decode shards.").atLeast(1);
 
     public static final Option<Integer> READ_AHEAD_WINDOWS = Option.integer("shardline.feeder.read-ahead-windows", 1,
             "Shuffle windows loaded ahead of the one being served.");
@@ -85,42 +94,48 @@ public final class FeederOptions {
                     + " 'authorization: Bearer <token>' with one of them; tokens never appear in logs or metrics.");
 
     public static final Option<Integer> METRICS_PORT = Option.integer("shardline.feeder.metrics-port", 9250,
-            "Port of the Prometheus endpoint (/metrics) on the bind address; 0 picks a free one, -1 turns it off.");
+            "Port of the Prometheus endpoint (/metrics) on the bind address; 0 picks a free one, -1 turns it off.").between(-1, 65535);
 
     public static final Option<Duration> STALL_TIMEOUT = Option.duration("shardline.feeder.stall-timeout", Duration.ofMinutes(10),
             "A stream whose client has read nothing for this long is cancelled and its memory freed.");
 
-    public static final Option<String> S3_ENDPOINT = Option.string("shardline.s3.endpoint", null,
-            "S3 endpoint URL, e.g. http://127.0.0.1:9000 for MinIO. Empty means AWS.");
 
-    public static final Option<Boolean> S3_PATH_STYLE = Option.bool("shardline.s3.path-style-access", false,
-            "Address buckets as endpoint/bucket (MinIO, S3-compatible servers) instead of bucket.endpoint.");
 
-    public static final Option<String> S3_REGION = Option.string("shardline.s3.region", "us-east-1", "S3 region.");
 
-    public static final Option<String> S3_ACCESS_KEY = Option.string("shardline.s3.access-key", null,
-            "S3 access key. Empty: the default AWS credential chain.");
 
-    public static final Option<String> S3_SECRET_KEY = Option.string("shardline.s3.secret-key", null,
-            "S3 secret key. Empty: the default AWS credential chain. Never logged.");
 
     public static List<Option<?>> all() {
-        return List.of(HOST, PORT, ENDPOINTS, IPC_PORT, IPC_ENDPOINTS, IPC_MAX_STREAMS, ADVERTISED_HOST, DATASETS, CACHE_SIZE, CLIENT_MEMORY, READ_THREADS,
-                READ_AHEAD_WINDOWS, SHUFFLE_WINDOW, SHUFFLE_WINDOW_BYTES, MAX_SHARD_SIZE, MAX_FOOTER_SIZE, TLS_CERT_CHAIN, TLS_PRIVATE_KEY,
-                AUTH_TOKENS_FILE, METRICS_PORT, STALL_TIMEOUT, S3_ENDPOINT, S3_PATH_STYLE, S3_REGION, S3_ACCESS_KEY,
-                S3_SECRET_KEY);
+        List<Option<?>> all = new ArrayList<>(List.of(HOST, PORT, ENDPOINTS, IPC_PORT, IPC_ENDPOINTS, IPC_MAX_STREAMS,
+                ADVERTISED_HOST, DATASETS, CACHE_SIZE, CLIENT_MEMORY, READ_THREADS, READ_AHEAD_WINDOWS, SHUFFLE_WINDOW,
+                SHUFFLE_WINDOW_BYTES, MAX_SHARD_SIZE, MAX_FOOTER_SIZE, TLS_CERT_CHAIN, TLS_PRIVATE_KEY, AUTH_TOKENS_FILE,
+                METRICS_PORT, STALL_TIMEOUT));
+        all.addAll(S3Options.all());
+        return List.copyOf(all);
     }
 
-    /** The README's table of feeder options, in Markdown: key, default, environment variable, description. */
-    public static String markdownTable() {
-        StringBuilder b = new StringBuilder();
-        b.append("| option | default | environment variable | description |\n");
-        b.append("| --- | --- | --- | --- |\n");
-        for (Option<?> o : all()) {
-            String def = o.defaultValue() == null ? "(none)" : "`" + o.defaultText() + "`";
-            b.append("| `").append(o.key()).append("` | ").append(def).append(" | `").append(o.environmentVariable()).append("` | ")
-                    .append(o.description().replace("|", "\\|")).append(" |\n");
+    /**
+     * Reads the feeder's configuration: a file, then {@code SHARDLINE_*} variables, then {@code --set} flags. A
+     * file shared with the job may hold the job's keys; they are left to the job.
+     */
+    public static ConfigLoader loader() {
+        return new ConfigLoader("feeder", all(), List.of());
+    }
+
+    /** The datasets served, by name, from {@link #DATASETS}. */
+    public static Map<String, URI> datasets(Settings config) {
+        Map<String, URI> out = new LinkedHashMap<>();
+        for (String pair : config.get(DATASETS).split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq < 1 || eq == pair.length() - 1) {
+                throw new IllegalArgumentException("'" + DATASETS.key() + "' takes name=root-URI pairs, got '" + pair + "'");
+            }
+            out.put(pair.substring(0, eq).strip(), URI.create(pair.substring(eq + 1).strip()));
         }
-        return b.toString();
+        return out;
+    }
+
+    /** The README's table of feeder options. */
+    public static String markdownTable() {
+        return OptionsTable.markdown(all());
     }
 }

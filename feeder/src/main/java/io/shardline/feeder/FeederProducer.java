@@ -1,5 +1,6 @@
 package io.shardline.feeder;
 
+import io.shardline.config.Settings;
 import io.shardline.format.ShardEntry;
 import io.shardline.format.ShardIntegrityException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ final class FeederProducer extends NoOpFlightProducer {
     private final FeederMetrics metrics;
     private final AtomicLong streamIds = new AtomicLong();
 
-    FeederProducer(Catalog catalog, ShardCache cache, BufferAllocator allocator, FeederConfig config, FeederMetrics metrics) {
+    FeederProducer(Catalog catalog, ShardCache cache, BufferAllocator allocator, Settings config, FeederMetrics metrics) {
         this.catalog = catalog;
         this.cache = cache;
         this.allocator = allocator;

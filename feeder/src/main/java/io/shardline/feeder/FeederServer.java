@@ -1,5 +1,7 @@
 package io.shardline.feeder;
 
+import io.shardline.config.Settings;
+import io.shardline.format.S3Options;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.File;
 import java.io.IOException;
@@ -47,7 +49,7 @@ public final class FeederServer implements AutoCloseable {
         this.ipc = ipc;
     }
 
-    public static FeederServer start(FeederConfig config) throws IOException {
+    public static FeederServer start(Settings config) throws IOException {
         FeederMetrics metrics = new FeederMetrics();
         BufferAllocator allocator = new RootAllocator();
         AtomicInteger threads = new AtomicInteger();
@@ -58,7 +60,7 @@ public final class FeederServer implements AutoCloseable {
         });
         ShardCache cache = new ShardCache(allocator, config.get(FeederOptions.CACHE_SIZE), readers, metrics);
         metrics.streamBytes(() -> Math.max(0, allocator.getAllocatedMemory() - cache.allocatedBytes()));
-        Catalog catalog = new Catalog(config.datasets(), config.s3().hadoopConfig(), config.get(FeederOptions.MAX_FOOTER_SIZE),
+        Catalog catalog = new Catalog(FeederOptions.datasets(config), S3Options.access(config).hadoopConfig(), config.get(FeederOptions.MAX_FOOTER_SIZE),
                 config.get(FeederOptions.MAX_SHARD_SIZE), metrics);
         String host = config.get(FeederOptions.HOST);
         Optional<String> cert = config.getOptional(FeederOptions.TLS_CERT_CHAIN);
@@ -110,7 +112,7 @@ public final class FeederServer implements AutoCloseable {
             if (metricsPort >= 0) {
                 http = metrics.serve(host, metricsPort);
             }
-            LOG.info("Feeder serving {} at {} ({}, {}); endpoints {}; metrics {}", config.datasets().keySet(), self,
+            LOG.info("Feeder serving {} at {} ({}, {}); endpoints {}; metrics {}", FeederOptions.datasets(config).keySet(), self,
                     tls ? "TLS" : "plaintext", config.getOptional(FeederOptions.AUTH_TOKENS_FILE).isPresent() ? "bearer tokens" : "no authentication",
                     endpoints, http == null ? "off" : "http://" + host + ":" + http.getPort() + "/metrics");
             return new FeederServer(allocator, readers, cache, flight, http, metrics, self, ipc);
@@ -229,7 +231,7 @@ public final class FeederServer implements AutoCloseable {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --config <file> and --set key=value");
             }
         }
-        FeederConfig config = FeederConfig.load(file, System.getenv(), sets, java.util.Set.of());
+        Settings config = FeederOptions.loader().load(file, System.getenv(), sets);
         FeederServer server = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "feeder-shutdown"));
         // One line on standard output once the server accepts calls: what scripts and tests wait for.

@@ -1,5 +1,7 @@
 package io.shardline.feeder;
 
+import io.shardline.config.Option;
+import io.shardline.config.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -81,8 +83,8 @@ class FeederITCase {
             return this;
         }
 
-        FeederConfig build() {
-            return FeederConfig.of(values);
+        Settings build() {
+            return FeederOptions.loader().of(values);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shardline.feeder;
 
+import io.shardline.config.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +41,7 @@ class FeederSecurityITCase {
         TestDatasets.write(root, "images", TestDatasets.uniform(4, 50), 1_000, 100_000);
         Path tokens = Files.writeString(tmp.resolve("tokens"), "# one token a line\nsomeone-else\n" + TOKEN + "\n");
         Path[] pem = selfSignedCertificate(tmp);
-        FeederConfig config = FeederITCase.config(root).set(FeederOptions.AUTH_TOKENS_FILE, tokens)
+        Settings config = FeederITCase.config(root).set(FeederOptions.AUTH_TOKENS_FILE, tokens)
                 .set(FeederOptions.TLS_CERT_CHAIN, pem[0]).set(FeederOptions.TLS_PRIVATE_KEY, pem[1]).build();
         FeedRequest request = FeedRequest.of("images", 0, "image", 1, 0, 1, 20).withRank(0);
         byte[] trusted = Files.readAllBytes(pem[0]);

@@ -1,13 +1,11 @@
 package io.shardline.ingest;
 
 import io.shardline.format.Modality;
+import io.shardline.config.Option;
+import io.shardline.config.Settings;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Every option of the ingest stage: Kafka connection, topics, size limits and JSON parser limits. Keys are
@@ -18,127 +16,83 @@ public final class IngestOptions {
 
     private IngestOptions() {}
 
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("shardline.ingest.bootstrap-servers")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("Kafka bootstrap servers, host:port[,host:port]. Required; the embedded stack sets it.");
+    public static final Option<String> BOOTSTRAP_SERVERS = Option.string("shardline.ingest.bootstrap-servers", null,
+            "Kafka bootstrap servers, host:port[,host:port]. Required; the embedded stack sets it.");
 
-    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("shardline.ingest.group-id")
-            .stringType()
-            .defaultValue("shardline")
-            .withDescription("Kafka consumer group id. Offsets are committed to it on checkpoints for lag"
+    public static final Option<String> GROUP_ID = Option.string("shardline.ingest.group-id", "shardline",
+            "Kafka consumer group id. Offsets are committed to it on checkpoints for lag"
                     + " monitoring only; the job restores its position from Flink checkpoints, never from the group.");
 
-    public static final ConfigOption<String> TEXT_TOPIC = ConfigOptions.key("shardline.ingest.text.topic")
-            .stringType()
-            .defaultValue("raw.text")
-            .withDescription("Topic of text records (JSON envelopes).");
+    public static final Option<String> TEXT_TOPIC = Option.string("shardline.ingest.text.topic", "raw.text",
+            "Topic of text records (JSON envelopes).");
 
-    public static final ConfigOption<String> IMAGE_TOPIC = ConfigOptions.key("shardline.ingest.image.topic")
-            .stringType()
-            .defaultValue("raw.image")
-            .withDescription("Topic of image records (encoded JPEG or PNG bytes, metadata in headers).");
+    public static final Option<String> IMAGE_TOPIC = Option.string("shardline.ingest.image.topic", "raw.image",
+            "Topic of image records (encoded JPEG or PNG bytes, metadata in headers).");
 
-    public static final ConfigOption<String> SENSOR_TOPIC = ConfigOptions.key("shardline.ingest.sensor.topic")
-            .stringType()
-            .defaultValue("raw.sensor")
-            .withDescription("Topic of sensor records (JSON envelopes).");
+    public static final Option<String> SENSOR_TOPIC = Option.string("shardline.ingest.sensor.topic", "raw.sensor",
+            "Topic of sensor records (JSON envelopes).");
 
-    public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("shardline.ingest.dead-letter.topic")
-            .stringType()
-            .defaultValue("shardline.dead-letter")
-            .withDescription("Topic that receives every record that cannot be decoded or fails validation, with its"
+    public static final Option<String> DEAD_LETTER_TOPIC = Option.string("shardline.ingest.dead-letter.topic", "shardline.dead-letter",
+            "Topic that receives every record that cannot be decoded or fails validation, with its"
                     + " raw bytes, original headers and shardline.dlq.* headers giving the reason and source.");
 
-    public static final ConfigOption<String> DEAD_LETTER_TRANSACTIONAL_ID_PREFIX =
-            ConfigOptions.key("shardline.ingest.dead-letter.transactional-id-prefix")
-                    .stringType()
-                    .defaultValue("shardline-dlq")
-                    .withDescription("Prefix of the Kafka transactional ids of the exactly-once dead-letter producer."
+    public static final Option<String> DEAD_LETTER_TRANSACTIONAL_ID_PREFIX = Option.string(
+            "shardline.ingest.dead-letter.transactional-id-prefix", "shardline-dlq",
+            "Prefix of the Kafka transactional ids of the exactly-once dead-letter producer."
                             + " Must be unique per job writing to the same cluster.");
 
-    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key("shardline.ingest.starting-offsets")
-            .enumType(StartingOffsets.class)
-            .defaultValue(StartingOffsets.EARLIEST)
-            .withDescription("Where a job that starts without a checkpoint or savepoint begins reading: EARLIEST,"
+    public static final Option<StartingOffsets> STARTING_OFFSETS = Option.enumeration("shardline.ingest.starting-offsets", StartingOffsets.class, StartingOffsets.EARLIEST,
+            "Where a job that starts without a checkpoint or savepoint begins reading: EARLIEST,"
                     + " LATEST, or COMMITTED (the group's committed offsets, earliest where none).");
 
-    public static final ConfigOption<String> START_AT = ConfigOptions.key("shardline.ingest.start-at")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("Replay: where a job without a checkpoint starts, overriding starting-offsets: an instant"
+    public static final Option<String> START_AT = Option.string("shardline.ingest.start-at", null,
+            "Replay: where a job without a checkpoint starts, overriding starting-offsets: an instant"
                     + " (2026-11-01T00:00:00Z) or epoch milliseconds (the first record at or after it, per partition),"
                     + " or explicit offsets as topic:partition:offset[,topic:partition:offset...] (partitions not named"
                     + " start at the earliest).");
 
-    public static final ConfigOption<String> STOP_AT = ConfigOptions.key("shardline.ingest.stop-at")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("Replay: a bounded job that stops before the first record at or after this instant or"
+    public static final Option<String> STOP_AT = Option.string("shardline.ingest.stop-at", null,
+            "Replay: a bounded job that stops before the first record at or after this instant or"
                     + " epoch milliseconds, or at these topic:partition:offset positions (exclusive; partitions not named"
                     + " stop at their latest offset). Implies bounded.");
 
-    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("shardline.ingest.bounded")
-            .booleanType()
-            .defaultValue(false)
-            .withDescription("Stop at the offsets that are latest when the job starts: the job ends once it has caught"
+    public static final Option<Boolean> BOUNDED = Option.bool("shardline.ingest.bounded", false,
+            "Stop at the offsets that are latest when the job starts: the job ends once it has caught"
                     + " up and its last checkpoint committed everything.");
 
-    public static final ConfigOption<java.time.Duration> WATERMARK_MAX_OUT_OF_ORDERNESS = ConfigOptions.key(
-                    "shardline.ingest.watermark.max-out-of-orderness")
-            .durationType()
-            .defaultValue(java.time.Duration.ofSeconds(5))
-            .withDescription("Event time is the Kafka record timestamp; the watermark trails the highest timestamp seen"
+    public static final Option<java.time.Duration> WATERMARK_MAX_OUT_OF_ORDERNESS = Option.duration("shardline.ingest.watermark.max-out-of-orderness", java.time.Duration.ofSeconds(5),
+            "Event time is the Kafka record timestamp; the watermark trails the highest timestamp seen"
                     + " per partition by this much. Steps that need records in event-time order (near-dedup) wait"
                     + " this long; a record further out of order is handled as it comes.");
 
-    public static final ConfigOption<java.time.Duration> WATERMARK_IDLE_TIMEOUT = ConfigOptions.key(
-                    "shardline.ingest.watermark.idle-timeout")
-            .durationType()
-            .defaultValue(java.time.Duration.ofSeconds(30))
-            .withDescription("A partition with no records for this long stops holding the watermark back.");
+    public static final Option<java.time.Duration> WATERMARK_IDLE_TIMEOUT = Option.duration("shardline.ingest.watermark.idle-timeout", java.time.Duration.ofSeconds(30),
+            "A partition with no records for this long stops holding the watermark back.");
 
-    public static final ConfigOption<MemorySize> TEXT_MAX_RECORD_SIZE = ConfigOptions.key("shardline.ingest.text.max-record-size")
-            .memoryType()
-            .defaultValue(MemorySize.parse("1mb"))
-            .withDescription("Largest text record value accepted; larger ones are dead-lettered as record-too-large."
+    public static final Option<Long> TEXT_MAX_RECORD_SIZE = Option.bytes("shardline.ingest.text.max-record-size", 1L << 20,
+            "Largest text record value accepted; larger ones are dead-lettered as record-too-large."
                     + " Also the JSON parser's maximum document length.");
 
-    public static final ConfigOption<MemorySize> IMAGE_MAX_RECORD_SIZE = ConfigOptions.key("shardline.ingest.image.max-record-size")
-            .memoryType()
-            .defaultValue(MemorySize.parse("10mb"))
-            .withDescription("Largest image record value accepted; larger ones are dead-lettered as record-too-large."
+    public static final Option<Long> IMAGE_MAX_RECORD_SIZE = Option.bytes("shardline.ingest.image.max-record-size", 10L << 20,
+            "Largest image record value accepted; larger ones are dead-lettered as record-too-large."
                     + " The broker's and topics' message size limits must be at least this large.");
 
-    public static final ConfigOption<MemorySize> SENSOR_MAX_RECORD_SIZE = ConfigOptions.key("shardline.ingest.sensor.max-record-size")
-            .memoryType()
-            .defaultValue(MemorySize.parse("64kb"))
-            .withDescription("Largest sensor record value accepted; larger ones are dead-lettered as record-too-large.");
+    public static final Option<Long> SENSOR_MAX_RECORD_SIZE = Option.bytes("shardline.ingest.sensor.max-record-size", 64L << 10,
+            "Largest sensor record value accepted; larger ones are dead-lettered as record-too-large.");
 
-    public static final ConfigOption<Integer> MAX_ID_LENGTH = ConfigOptions.key("shardline.ingest.max-id-length")
-            .intType()
-            .defaultValue(256)
-            .withDescription("Longest record id accepted, in characters.");
+    public static final Option<Integer> MAX_ID_LENGTH = Option.integer("shardline.ingest.max-id-length", 256,
+            "Longest record id accepted, in characters.");
 
-    public static final ConfigOption<Integer> JSON_MAX_NESTING_DEPTH = ConfigOptions.key("shardline.ingest.json.max-nesting-depth")
-            .intType()
-            .defaultValue(32)
-            .withDescription("Deepest JSON nesting accepted (objects and arrays).");
+    public static final Option<Integer> JSON_MAX_NESTING_DEPTH = Option.integer("shardline.ingest.json.max-nesting-depth", 32,
+            "Deepest JSON nesting accepted (objects and arrays).");
 
-    public static final ConfigOption<Integer> JSON_MAX_STRING_LENGTH = ConfigOptions.key("shardline.ingest.json.max-string-length")
-            .intType()
-            .defaultValue(1024 * 1024)
-            .withDescription("Longest JSON string value accepted, in characters.");
+    public static final Option<Integer> JSON_MAX_STRING_LENGTH = Option.integer("shardline.ingest.json.max-string-length", 1024 * 1024,
+            "Longest JSON string value accepted, in characters.");
 
-    public static final ConfigOption<Integer> JSON_MAX_NUMBER_LENGTH = ConfigOptions.key("shardline.ingest.json.max-number-length")
-            .intType()
-            .defaultValue(64)
-            .withDescription("Longest JSON number accepted, in characters.");
+    public static final Option<Integer> JSON_MAX_NUMBER_LENGTH = Option.integer("shardline.ingest.json.max-number-length", 64,
+            "Longest JSON number accepted, in characters.");
 
-    public static final ConfigOption<Integer> SENSOR_MAX_CHANNELS = ConfigOptions.key("shardline.ingest.sensor.max-channels")
-            .intType()
-            .defaultValue(1024)
-            .withDescription("Most channels accepted in one sensor record's readings.");
+    public static final Option<Integer> SENSOR_MAX_CHANNELS = Option.integer("shardline.ingest.sensor.max-channels", 1024,
+            "Most channels accepted in one sensor record's readings.");
 
     public static final String KAFKA_PROPERTIES_PREFIX = "shardline.ingest.kafka.";
 
@@ -150,17 +104,15 @@ public final class IngestOptions {
     }
 
     /** All options of this class, for documentation and validation of configuration files. */
-    public static ConfigOption<?>[] all() {
-        return new ConfigOption<?>[] {
-            BOOTSTRAP_SERVERS, GROUP_ID, TEXT_TOPIC, IMAGE_TOPIC, SENSOR_TOPIC, DEAD_LETTER_TOPIC,
+    public static List<Option<?>> all() {
+        return List.of(BOOTSTRAP_SERVERS, GROUP_ID, TEXT_TOPIC, IMAGE_TOPIC, SENSOR_TOPIC, DEAD_LETTER_TOPIC,
             DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, STARTING_OFFSETS, START_AT, STOP_AT, BOUNDED, WATERMARK_MAX_OUT_OF_ORDERNESS,
             WATERMARK_IDLE_TIMEOUT, TEXT_MAX_RECORD_SIZE,
             IMAGE_MAX_RECORD_SIZE, SENSOR_MAX_RECORD_SIZE, MAX_ID_LENGTH, JSON_MAX_NESTING_DEPTH,
-            JSON_MAX_STRING_LENGTH, JSON_MAX_NUMBER_LENGTH, SENSOR_MAX_CHANNELS
-        };
+            JSON_MAX_STRING_LENGTH, JSON_MAX_NUMBER_LENGTH, SENSOR_MAX_CHANNELS);
     }
 
-    public static DecoderLimits limits(ReadableConfig conf) {
+    public static DecoderLimits limits(Settings conf) {
         return new DecoderLimits(
                 toIntBytes(conf.get(TEXT_MAX_RECORD_SIZE), TEXT_MAX_RECORD_SIZE),
                 toIntBytes(conf.get(IMAGE_MAX_RECORD_SIZE), IMAGE_MAX_RECORD_SIZE),
@@ -173,7 +125,7 @@ public final class IngestOptions {
     }
 
     /** Topic name to modality, from the three topic options; fails if two modalities share a topic. */
-    public static Map<String, Modality> topics(ReadableConfig conf) {
+    public static Map<String, Modality> topics(Settings conf) {
         Map<String, Modality> m = new HashMap<>();
         putTopic(m, conf.get(TEXT_TOPIC), Modality.TEXT);
         putTopic(m, conf.get(IMAGE_TOPIC), Modality.IMAGE);
@@ -181,7 +133,7 @@ public final class IngestOptions {
         return m;
     }
 
-    public static String topic(ReadableConfig conf, Modality modality) {
+    public static String topic(Settings conf, Modality modality) {
         return switch (modality) {
             case TEXT -> conf.get(TEXT_TOPIC);
             case IMAGE -> conf.get(IMAGE_TOPIC);
@@ -190,17 +142,11 @@ public final class IngestOptions {
     }
 
     /** Extra Kafka client properties (SASL, TLS, ...) given as {@code shardline.ingest.kafka.<property>}. */
-    public static Map<String, String> kafkaProperties(Configuration conf) {
-        Map<String, String> out = new HashMap<>();
-        conf.toMap().forEach((k, v) -> {
-            if (k.startsWith(KAFKA_PROPERTIES_PREFIX)) {
-                out.put(k.substring(KAFKA_PROPERTIES_PREFIX.length()), v);
-            }
-        });
-        return out;
+    public static Map<String, String> kafkaProperties(Settings conf) {
+        return conf.withPrefix(KAFKA_PROPERTIES_PREFIX);
     }
 
-    public static String requireBootstrapServers(ReadableConfig conf) {
+    public static String requireBootstrapServers(Settings conf) {
         return conf.getOptional(BOOTSTRAP_SERVERS).orElseThrow(() -> new IllegalArgumentException(
                 "'" + BOOTSTRAP_SERVERS.key() + "' is not set: give the Kafka bootstrap servers (host:port)"));
     }
@@ -213,10 +159,10 @@ public final class IngestOptions {
         }
     }
 
-    private static int toIntBytes(MemorySize size, ConfigOption<MemorySize> option) {
-        if (size.getBytes() < 1 || size.getBytes() > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("'" + option.key() + "' must be between 1 byte and 2 GiB, was " + size);
+    private static int toIntBytes(long size, Option<Long> option) {
+        if (size < 1 || size > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("'" + option.key() + "' must be between 1 byte and 2 GiB, was " + option.format(size));
         }
-        return (int) size.getBytes();
+        return (int) size;
     }
 }

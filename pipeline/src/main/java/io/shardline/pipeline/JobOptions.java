@@ -1,9 +1,9 @@
 package io.shardline.pipeline;
 
+import io.shardline.config.Option;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -21,16 +21,14 @@ public final class JobOptions {
 
     private JobOptions() {}
 
-    public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("shardline.pipeline.job-name")
-            .stringType()
-            .defaultValue("shardline")
-            .withDescription("Name of the Flink job.");
+    public static final Option<String> JOB_NAME = Option.string("shardline.pipeline.job-name", "shardline",
+            "Name of the Flink job.");
 
     /** Checkpoint interval used when {@code execution.checkpointing.interval} is not set. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
-    public static ConfigOption<?>[] all() {
-        return new ConfigOption<?>[] {JOB_NAME};
+    public static List<Option<?>> all() {
+        return List.of(JOB_NAME);
     }
 
     /**
@@ -42,8 +40,8 @@ public final class JobOptions {
      * align barriers, so records after a barrier can reach a shard that the checkpoint commits and be read
      * again after a restore.
      */
-    public static Configuration withDefaults(Configuration conf) {
-        Configuration c = new Configuration(conf);
+    public static JobConfig withDefaults(Configuration conf) {
+        JobConfig c = new JobConfig(conf);
         if (c.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
             c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         }

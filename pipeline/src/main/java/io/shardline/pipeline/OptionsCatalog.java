@@ -1,18 +1,15 @@
 package io.shardline.pipeline;
 
+import io.shardline.config.ConfigLoader;
+import io.shardline.config.Option;
+import io.shardline.config.OptionsTable;
+import io.shardline.format.S3Options;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
-import java.time.Duration;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.description.HtmlFormatter;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * Every shardline option of the job, from each module's options class: the source of the README's options
@@ -25,13 +22,19 @@ public final class OptionsCatalog {
     /** Keys under these prefixes are passed through to a client and not checked. */
     public static final List<String> PASS_THROUGH_PREFIXES = List.of(IngestOptions.KAFKA_PROPERTIES_PREFIX);
 
-    public static List<ConfigOption<?>> jobOptions() {
-        List<ConfigOption<?>> all = new ArrayList<>();
-        all.addAll(Arrays.asList(IngestOptions.all()));
-        all.addAll(Arrays.asList(PreprocessOptions.all()));
-        all.addAll(Arrays.asList(ShardWriterOptions.all()));
-        all.addAll(Arrays.asList(JobOptions.all()));
+    public static List<Option<?>> jobOptions() {
+        List<Option<?>> all = new ArrayList<>();
+        all.addAll(IngestOptions.all());
+        all.addAll(PreprocessOptions.all());
+        all.addAll(ShardWriterOptions.all());
+        all.addAll(S3Options.all());
+        all.addAll(JobOptions.all());
         return Collections.unmodifiableList(all);
+    }
+
+    /** Reads the job's configuration: a file, then {@code SHARDLINE_*} variables, then {@code --set} flags. */
+    public static ConfigLoader loader() {
+        return new ConfigLoader("job", jobOptions(), PASS_THROUGH_PREFIXES);
     }
 
     /**
@@ -39,33 +42,6 @@ public final class OptionsCatalog {
      * job option. {@code ReadmeOptionsTest} checks that the README holds exactly this.
      */
     public static String markdownTable() {
-        StringBuilder b = new StringBuilder();
-        b.append("| option | default | environment variable | description |\n");
-        b.append("| --- | --- | --- | --- |\n");
-        HtmlFormatter html = new HtmlFormatter();
-        for (ConfigOption<?> o : jobOptions()) {
-            String def = o.hasDefaultValue() ? render(o.defaultValue()) : "(none)";
-            b.append("| `").append(o.key()).append("` | ").append(def).append(" | `")
-                    .append(environmentVariable(o.key())).append("` | ")
-                    .append(html.format(o.description()).replace("|", "\\|")).append(" |\n");
-        }
-        return b.toString();
-    }
-
-    private static String render(Object value) {
-        if (value instanceof MemorySize m) {
-            long b = m.getBytes();
-            String text = b % (1L << 20) == 0 ? (b >> 20) + "mb" : b % 1024 == 0 ? (b >> 10) + "kb" : b + "b";
-            return "`" + text + "`";
-        }
-        if (value instanceof Duration d) {
-            return "`" + TimeUtils.formatWithHighestUnit(d) + "`";
-        }
-        return "`" + value + "`";
-    }
-
-    /** {@code shardline.ingest.text.topic} -> {@code SHARDLINE_INGEST_TEXT_TOPIC}. */
-    public static String environmentVariable(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return OptionsTable.markdown(jobOptions());
     }
 }

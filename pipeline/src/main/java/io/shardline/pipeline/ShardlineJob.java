@@ -26,7 +26,7 @@ public final class ShardlineJob {
         merged.addAll(conf);
         warnIfCheckpointsInMemory(merged);
         new ShardlinePipeline(merged).addTo(env);
-        env.execute(merged.get(JobOptions.JOB_NAME));
+        env.execute(JobConfig.settings(merged).get(JobOptions.JOB_NAME));
     }
 
     /**
@@ -45,8 +45,9 @@ public final class ShardlineJob {
     /** Builds the pipeline on {@code env} and submits it without waiting. */
     public static JobClient submit(StreamExecutionEnvironment env, ShardlinePipeline pipeline, Configuration conf) throws Exception {
         pipeline.addTo(env);
-        JobClient client = env.executeAsync(conf.get(JobOptions.JOB_NAME));
-        LOG.info("Submitted job {} ({})", conf.get(JobOptions.JOB_NAME), client.getJobID());
+        String name = JobConfig.settings(conf).get(JobOptions.JOB_NAME);
+        JobClient client = env.executeAsync(name);
+        LOG.info("Submitted job {} ({})", name, client.getJobID());
         return client;
     }
 

@@ -1,5 +1,6 @@
 package io.shardline.pipeline;
 
+import io.shardline.config.Settings;
 import io.shardline.format.Modality;
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.DeadLetter;
@@ -74,11 +75,16 @@ public final class ShardlinePipeline {
         private Uids() {}
     }
 
-    private final Configuration conf;
+    private final Settings conf;
     private UnaryOperator<DataStream<Ingested>> afterIngest = UnaryOperator.identity();
 
-    public ShardlinePipeline(Configuration conf) {
+    /** @param conf the job's configuration: shardline's options (Flink's own keys are read by Flink) */
+    public ShardlinePipeline(Settings conf) {
         this.conf = conf;
+    }
+
+    public ShardlinePipeline(Configuration conf) {
+        this(JobConfig.settings(conf));
     }
 
     /**
@@ -147,7 +153,7 @@ public final class ShardlinePipeline {
         if (conf.get(ShardWriterOptions.PUBLISH_VERSIONS)) {
             // The router's main output carries no records; it only ties the publisher into the job's
             // checkpoints. Parallelism 1: one publisher per dataset.
-            routed.process(new VersionPublisher(conf.toMap())).name("version-publisher").uid(Uids.VERSION_PUBLISHER)
+            routed.process(new VersionPublisher(conf)).name("version-publisher").uid(Uids.VERSION_PUBLISHER)
                     .setParallelism(1)
                     .sinkTo(new DiscardingSink<>()).name("version-publisher-end").uid(Uids.VERSION_PUBLISHER + "-end")
                     .setParallelism(1);
@@ -173,7 +179,7 @@ public final class ShardlinePipeline {
                 // A whole image must fit one fetch; the consumer returns an oversized batch anyway, this avoids
                 // round trips.
                 .setProperty("max.partition.fetch.bytes", Long.toString(
-                        Math.max(1 << 20, conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE).getBytes() + 1024)));
+                        Math.max(1 << 20, conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE) + 1024)));
         Properties extra = new Properties();
         extra.putAll(IngestOptions.kafkaProperties(conf));
         b.setProperties(extra);
@@ -194,8 +200,8 @@ public final class ShardlinePipeline {
     private KafkaSink<DeadLetter> deadLetterSink(String bootstrap) {
         Properties producer = new Properties();
         producer.putAll(IngestOptions.kafkaProperties(conf));
-        long maxRequest = Math.max(conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE).getBytes(),
-                conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE).getBytes()) * 2 + (1 << 20);
+        long maxRequest = Math.max(conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE),
+                conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE)) * 2 + (1 << 20);
         producer.putIfAbsent("max.request.size", Long.toString(Math.min(maxRequest, Integer.MAX_VALUE)));
         // Must stay below the broker's transaction.max.timeout.ms (15 minutes by default).
         producer.putIfAbsent("transaction.timeout.ms", "600000");

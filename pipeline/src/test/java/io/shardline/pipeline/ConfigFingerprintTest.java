@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.ingest.IngestOptions;
 import io.shardline.shardwriter.ShardWriterOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
+import io.shardline.config.Settings;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,18 +15,18 @@ class ConfigFingerprintTest {
 
     @Test
     void defaultsHaveAFixedFingerprint() {
-        assertThat(ConfigFingerprint.of(new Configuration())).isEqualTo("sha256:27a53b89ff439ab7");
+        assertThat(ConfigFingerprint.of(Settings.empty())).isEqualTo("sha256:27a53b89ff439ab7");
     }
 
     @Test
     void contentSettingsChangeItAndConnectionSettingsDoNot() {
-        Configuration c = new Configuration();
+        JobConfig c = new JobConfig();
         c.set(IngestOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
         c.set(ShardWriterOptions.DATASET_ROOT, "file:///tmp/x");
-        assertThat(ConfigFingerprint.of(c)).isEqualTo(ConfigFingerprint.of(new Configuration()));
-        c.set(ShardWriterOptions.ROW_GROUP_SIZE, MemorySize.parse("1mb"));
+        assertThat(ConfigFingerprint.of(c.settings())).isEqualTo(ConfigFingerprint.of(Settings.empty()));
+        c.set(ShardWriterOptions.ROW_GROUP_SIZE, 1L << 20);
         c.set(IngestOptions.TEXT_TOPIC, "t");
         c.set(ShardWriterOptions.ZSTD_LEVEL, 9);
-        assertThat(ConfigFingerprint.of(c)).isEqualTo("sha256:e8bfcde230f8ea8c");
+        assertThat(ConfigFingerprint.of(c.settings())).isEqualTo("sha256:e8bfcde230f8ea8c");
     }
 }

@@ -43,7 +43,6 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -120,7 +119,7 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
 
     @Test
     void imagesAreCheckedDecodedResizedHashedAndDeduplicated() throws Exception {
-        Configuration c = TestJobs.conf(stack, "images", tmp.resolve("datasets").resolve("images").toUri().toString(), PARALLELISM);
+        JobConfig c = TestJobs.conf(stack, "images", tmp.resolve("datasets").resolve("images").toUri().toString(), PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         TestJobs.restartOnFailure(c);
         c.set(PreprocessOptions.KEEP_FILTERED, true);
@@ -181,7 +180,7 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
         }
 
         FailingMapper.FAILURES.set(0);
-        Configuration job = JobOptions.withDefaults(c);
+        JobConfig job = JobOptions.withDefaults(c);
         // About 27 images per subtask at 40 ms each: checkpoints complete mid-stream, the first failure comes
         // after a few images and the second, after the restore, still has images to come.
         UnaryOperator<DataStream<Ingested>> faults = s -> s.map(new Throttle<Ingested>(1, 40))
@@ -190,8 +189,8 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
         ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(faults), job)
                 .getJobExecutionResult().get(5, TimeUnit.MINUTES);
         assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
-        Datasets.versions(c).publishNext(false);
-        DatasetStore store = Datasets.store(c);
+        Datasets.versions(c.settings()).publishNext(false);
+        DatasetStore store = Datasets.store(c.settings());
         DatasetManifest manifest = store.latest().orElseThrow();
 
         Map<String, String> filtered = new HashMap<>();

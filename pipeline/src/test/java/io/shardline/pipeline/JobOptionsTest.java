@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,7 @@ class JobOptionsTest {
 
     @Test
     void defaultsFillWhatIsUnset() {
-        Configuration c = JobOptions.withDefaults(new Configuration());
+        JobConfig c = JobOptions.withDefaults(new JobConfig());
         assertThat(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(JobOptions.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(c.get(PipelineOptions.OBJECT_REUSE)).isTrue();
         assertThat(c.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE)).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
@@ -22,10 +21,10 @@ class JobOptionsTest {
 
     @Test
     void theUsersSettingsAreKept() {
-        Configuration user = new Configuration();
+        JobConfig user = new JobConfig();
         user.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(3));
         user.set(PipelineOptions.OBJECT_REUSE, false);
-        Configuration c = JobOptions.withDefaults(user);
+        JobConfig c = JobOptions.withDefaults(user);
         assertThat(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.get(PipelineOptions.OBJECT_REUSE)).isFalse();
         assertThat(user.getOptional(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE)).as("the input is not changed").isEmpty();
@@ -33,7 +32,7 @@ class JobOptionsTest {
 
     @Test
     void atLeastOnceIsOverriddenWithExactlyOnce() {
-        Configuration user = new Configuration();
+        JobConfig user = new JobConfig();
         user.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.AT_LEAST_ONCE);
         assertThat(JobOptions.withDefaults(user).get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE))
                 .isEqualTo(CheckpointingMode.EXACTLY_ONCE);

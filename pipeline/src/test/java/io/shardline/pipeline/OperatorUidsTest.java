@@ -7,7 +7,6 @@ import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -22,7 +21,7 @@ class OperatorUidsTest {
 
     @Test
     void everyOperatorHasAFixedUniqueUid() {
-        Configuration c = new Configuration();
+        JobConfig c = new JobConfig();
         c.set(IngestOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
         c.set(ShardWriterOptions.DATASET_ROOT, "file:///tmp/uids-test");
         c.set(PreprocessOptions.KEEP_FILTERED, true);
@@ -30,7 +29,7 @@ class OperatorUidsTest {
         c.set(PreprocessOptions.TEXT_NEAR_DEDUP, PreprocessOptions.NearDedupMode.DROP);
         c.set(PreprocessOptions.IMAGE_NEAR_DEDUP, true);
         c.set(PreprocessOptions.SENSOR_WINDOWS, true);
-        Configuration job = JobOptions.withDefaults(c);
+        JobConfig job = JobOptions.withDefaults(c);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job);
         new ShardlinePipeline(job).addTo(env);
         StreamGraph graph = env.getStreamGraph();

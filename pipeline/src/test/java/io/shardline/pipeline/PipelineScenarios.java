@@ -6,6 +6,7 @@ import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
 import io.shardline.format.Modality;
+import io.shardline.format.S3Options;
 import io.shardline.format.ShardEntry;
 import io.shardline.ingest.DeadLetter;
 import io.shardline.ingest.IngestOptions;
@@ -20,7 +21,6 @@ import io.shardline.pipeline.testutils.FailingMapper;
 import io.shardline.pipeline.testutils.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.shardwriter.Datasets;
-import io.shardline.shardwriter.S3Settings;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,8 +39,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -80,10 +78,10 @@ abstract class PipelineScenarios {
     }
 
     /** Job configuration of one test: its own topics, dataset and transactional ids. */
-    static Configuration conf(String name, String datasetRoot) {
-        Configuration c = TestJobs.conf(stack, name, datasetRoot, PARALLELISM);
-        c.set(IngestOptions.TEXT_MAX_RECORD_SIZE, MemorySize.parse("64kb"));
-        c.set(ShardWriterOptions.TARGET_SHARD_SIZE, MemorySize.parse("4mb"));
+    static JobConfig conf(String name, String datasetRoot) {
+        JobConfig c = TestJobs.conf(stack, name, datasetRoot, PARALLELISM);
+        c.set(IngestOptions.TEXT_MAX_RECORD_SIZE, 64L << 10);
+        c.set(ShardWriterOptions.TARGET_SHARD_SIZE, 4L << 20);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
         return c;
     }
@@ -92,10 +90,10 @@ abstract class PipelineScenarios {
         return tmp.resolve("datasets").resolve(name).toUri().toString();
     }
 
-    static Map<Modality, String> topics(Configuration c) {
+    static Map<Modality, String> topics(JobConfig c) {
         Map<Modality, String> m = new EnumMap<>(Modality.class);
         for (Modality mod : Modality.values()) {
-            m.put(mod, IngestOptions.topic(c, mod));
+            m.put(mod, IngestOptions.topic(c.settings(), mod));
         }
         return m;
     }
@@ -104,12 +102,12 @@ abstract class PipelineScenarios {
         return new SampleData(new SampleData.Plan(records, 1, 1100, 64 * 1024 + 1, 7));
     }
 
-    static JobClient start(Configuration c, UnaryOperator<DataStream<Ingested>> afterIngest) throws Exception {
-        Configuration job = JobOptions.withDefaults(c);
+    static JobClient start(JobConfig c, UnaryOperator<DataStream<Ingested>> afterIngest) throws Exception {
+        JobConfig job = JobOptions.withDefaults(c);
         return ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(afterIngest), job);
     }
 
-    static void runBounded(Configuration c, UnaryOperator<DataStream<Ingested>> afterIngest) throws Exception {
+    static void runBounded(JobConfig c, UnaryOperator<DataStream<Ingested>> afterIngest) throws Exception {
         start(c, afterIngest).getJobExecutionResult().get(5, TimeUnit.MINUTES);
     }
 
@@ -117,9 +115,9 @@ abstract class PipelineScenarios {
      * The job publishes versions itself after checkpoints; a version with the shards committed by the last
      * checkpoint is published here, after the job, as every runner of a bounded job does.
      */
-    static DatasetManifest publish(Configuration c) {
-        Datasets.versions(c).publishNext(false);
-        return Datasets.store(c).latest().orElseThrow();
+    static DatasetManifest publish(JobConfig c) {
+        Datasets.versions(c.settings()).publishNext(false);
+        return Datasets.store(c.settings()).latest().orElseThrow();
     }
 
     /**
@@ -127,8 +125,8 @@ abstract class PipelineScenarios {
      * dead-letter topic holds exactly the malformed records with their reasons, and the manifest equals one
      * rebuilt from the shards' footers.
      */
-    static void assertExactlyOnce(Configuration c, SampleData data) {
-        DatasetStore store = Datasets.store(c);
+    static void assertExactlyOnce(JobConfig c, SampleData data) {
+        DatasetStore store = Datasets.store(c.settings());
         DatasetManifest manifest = store.latest().orElseThrow(() -> new AssertionError("no version was published"));
         SampleData.Expected expected = data.expected();
 
@@ -140,7 +138,7 @@ abstract class PipelineScenarios {
             SampleData.Fate fate = data.fate(SampleData.indexOf(r.id()));
             assertThat(fate.valid()).as("row %s should have been dead-lettered as %s", r.id(), fate.reason()).isTrue();
             assertThat(r.shard()).startsWith("shards/" + fate.modality().id() + "/");
-            assertThat(r.topic()).isEqualTo(IngestOptions.topic(c, fate.modality()));
+            assertThat(r.topic()).isEqualTo(IngestOptions.topic(c.settings(), fate.modality()));
             rowsByModality.merge(fate.modality(), 1L, Long::sum);
         }
         assertThat(rows).hasSize((int) expected.valid());
@@ -157,14 +155,14 @@ abstract class PipelineScenarios {
             SampleData.Fate fate = data.fate(SampleData.indexOf(id));
             assertThat(fate.reason()).as("dead letter %s", id).isNotNull();
             assertThat(l.reason()).as("reason of dead letter %s", id).isEqualTo(fate.reason().code());
-            assertThat(l.sourceTopic()).isEqualTo(IngestOptions.topic(c, fate.modality()));
+            assertThat(l.sourceTopic()).isEqualTo(IngestOptions.topic(c.settings(), fate.modality()));
             assertThat(sources.add(l.sourceTopic() + "-" + l.sourcePartition() + "@" + l.sourceOffset()))
                     .as("dead letter %s appears twice", id).isTrue();
             byReason.merge(l.reason(), 1L, Long::sum);
         }
         assertThat(byReason).isEqualTo(expected.deadLettersByReason());
 
-        DatasetVersions versions = Datasets.versions(c);
+        DatasetVersions versions = Datasets.versions(c.settings());
         assertThat(versions.rebuild(manifest.version()).content()).isEqualTo(manifest.content());
         assertThat(versions.verify(manifest)).isEmpty();
         for (ShardEntry s : manifest.shards()) {
@@ -175,30 +173,30 @@ abstract class PipelineScenarios {
 
     @Test
     void everyValidRecordLandsInExactlyOneShard() throws Exception {
-        Configuration c = conf("exactly-once", fileRoot("exactly-once"));
+        JobConfig c = conf("exactly-once", fileRoot("exactly-once"));
         SampleData data = data(RECORDS);
         data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS, n -> {});
 
         runBounded(c, UnaryOperator.identity());
-        assertThat(Datasets.store(c).versions()).as("versions the job published after its checkpoints").isNotEmpty();
+        assertThat(Datasets.store(c.settings()).versions()).as("versions the job published after its checkpoints").isNotEmpty();
         DatasetManifest latest = publish(c);
         assertThat(latest.totalRows()).isEqualTo(data.expected().valid());
         assertThat(latest.sources()).isNotEmpty();
         assertExactlyOnce(c, data);
         // Every version is a superset of the one before: the dataset only grows, and old versions stay readable.
-        DatasetStore store = Datasets.store(c);
+        DatasetStore store = Datasets.store(c.settings());
         List<Long> all = store.versions();
         for (int i = 1; i < all.size(); i++) {
             Set<String> before = new HashSet<>(store.read(all.get(i - 1)).shards().stream().map(ShardEntry::path).toList());
             assertThat(store.read(all.get(i)).shards().stream().map(ShardEntry::path).toList()).containsAll(before);
         }
         // Nothing new committed since: no new version unless forced.
-        assertThat(Datasets.versions(c).publishNext(false)).isEmpty();
+        assertThat(Datasets.versions(c.settings()).publishNext(false)).isEmpty();
     }
 
     @Test
     void exactlyOnceAcrossInjectedFailures() throws Exception {
-        Configuration c = conf("failures", fileRoot("failures"));
+        JobConfig c = conf("failures", fileRoot("failures"));
         TestJobs.restartOnFailure(c);
         SampleData data = data(RECORDS);
         data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS, n -> {});
@@ -214,11 +212,11 @@ abstract class PipelineScenarios {
 
     @Test
     void stopWithSavepointAndResume() throws Exception {
-        Configuration c = conf("savepoint", fileRoot("savepoint"));
+        JobConfig c = conf("savepoint", fileRoot("savepoint"));
         c.set(IngestOptions.BOUNDED, false);
         SampleData data = data(RECORDS);
         data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS * 6 / 10, n -> {});
-        DatasetStore store = Datasets.store(c);
+        DatasetStore store = Datasets.store(c.settings());
 
         JobClient first = start(c, UnaryOperator.identity());
         await("a first shard is committed", Duration.ofMinutes(2), () -> !store.listCommittedShards().isEmpty());
@@ -226,7 +224,7 @@ abstract class PipelineScenarios {
                 SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
 
         data.produce(stack.kafka().bootstrapServers(), topics(c), RECORDS * 6 / 10, RECORDS, n -> {});
-        Configuration resumed = new Configuration(c);
+        JobConfig resumed = new JobConfig(c);
         resumed.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient second = start(resumed, UnaryOperator.identity());
         long valid = data.expected().valid();
@@ -241,19 +239,19 @@ abstract class PipelineScenarios {
     @Test
     void shardsThroughS3AreReadBackThroughS3A() throws Exception {
         String name = "s3";
-        Configuration c = conf(name, "s3://" + LocalStack.BUCKET + "/datasets/" + name);
-        c.set(ShardWriterOptions.S3_ENDPOINT, stack.s3().endpoint());
-        c.set(ShardWriterOptions.S3_PATH_STYLE, true);
-        c.set(ShardWriterOptions.S3_ACCESS_KEY, stack.s3().accessKey());
-        c.set(ShardWriterOptions.S3_SECRET_KEY, stack.s3().secretKey());
-        stack.flink().configureFileSystems(S3Settings.flinkFileSystemConfig(c));
+        JobConfig c = conf(name, "s3://" + LocalStack.BUCKET + "/datasets/" + name);
+        c.set(S3Options.ENDPOINT, stack.s3().endpoint());
+        c.set(S3Options.PATH_STYLE, true);
+        c.set(S3Options.ACCESS_KEY, stack.s3().accessKey());
+        c.set(S3Options.SECRET_KEY, stack.s3().secretKey());
+        stack.flink().configureFileSystems(JobConfig.s3FileSystem(c.settings()));
         SampleData data = data(20_000);
         data.produce(stack.kafka().bootstrapServers(), topics(c), 0, 20_000, n -> {});
 
         runBounded(c, UnaryOperator.identity());
         DatasetManifest manifest = publish(c);
 
-        assertThat(Datasets.store(c).fileSystem().getUri().getScheme()).isEqualTo("s3");
+        assertThat(Datasets.store(c.settings()).fileSystem().getUri().getScheme()).isEqualTo("s3");
         assertThat(manifest.shards()).isNotEmpty();
         // verify() re-reads every shard through S3A and compares size and SHA-256 with the manifest.
         assertExactlyOnce(c, data);
@@ -266,7 +264,7 @@ abstract class PipelineScenarios {
 
     @Test
     void hostileRecordsAreDeadLetteredWithoutRestart() throws Exception {
-        Configuration c = conf("hostile", fileRoot("hostile"));
+        JobConfig c = conf("hostile", fileRoot("hostile"));
         // This test is about ingest: the valid text is one word and the valid image only a PNG signature, which
         // preprocessing would rightly drop.
         c.set(PreprocessOptions.TEXT_QUALITY_FILTERS, false);
@@ -326,7 +324,7 @@ abstract class PipelineScenarios {
         runBounded(c, UnaryOperator.identity());
         DatasetManifest manifest = publish(c);
 
-        assertThat(ShardRows.read(Datasets.store(c), manifest)).extracting(ShardRows.Row::id)
+        assertThat(ShardRows.read(Datasets.store(c.settings()), manifest)).extracting(ShardRows.Row::id)
                 .containsExactlyInAnyOrder("v-text", "v-image", "v-sensor");
         List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafkaClient(),
                 c.get(IngestOptions.DEAD_LETTER_TOPIC), Duration.ofSeconds(60));

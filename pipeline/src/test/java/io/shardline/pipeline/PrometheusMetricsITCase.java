@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,12 +44,12 @@ class PrometheusMetricsITCase {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Configuration cluster = new Configuration();
+        JobConfig cluster = new JobConfig();
         cluster.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         cluster.setString("metrics.reporter.prom.port", Integer.toString(port));
         cluster.setString("metrics.reporter.prom.interval", "1 s");
         try (LocalStack stack = LocalStack.builder(tmp.resolve("stack")).flinkConfig(cluster).start()) {
-            Configuration c = TestJobs.conf(stack, "metrics", tmp.resolve("datasets").toUri().toString(), 2);
+            JobConfig c = TestJobs.conf(stack, "metrics", tmp.resolve("datasets").toUri().toString(), 2);
             c.set(PreprocessOptions.TEXT_ENABLED, false);
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
@@ -60,7 +59,7 @@ class PrometheusMetricsITCase {
                     producer.send(new ProducerRecord<>(c.get(IngestOptions.TEXT_TOPIC), i % 2, null, value.getBytes(StandardCharsets.UTF_8)));
                 }
             }
-            Configuration job = JobOptions.withDefaults(c);
+            JobConfig job = JobOptions.withDefaults(c);
             // Slow enough that the job is still running while the endpoint is scraped (task metrics go with the task).
             JobClient client = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job)
                     .afterIngest(s -> s.map(new Throttle<Ingested>(1, 25)).returns(TypeInformation.of(Ingested.class)).name("throttle")), job);

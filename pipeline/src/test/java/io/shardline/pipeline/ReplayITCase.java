@@ -21,7 +21,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,8 +36,8 @@ class ReplayITCase extends EmbeddedStackTest {
 
     static final long T0 = 1_764_000_000_000L;
 
-    static Configuration produced(String name) {
-        Configuration c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
+    static JobConfig produced(String name) {
+        JobConfig c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
         c.set(PreprocessOptions.TEXT_ENABLED, false);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
@@ -53,8 +52,8 @@ class ReplayITCase extends EmbeddedStackTest {
         return c;
     }
 
-    static Set<String> replay(Configuration c, String into, String startAt, String stopAt) throws Exception {
-        Configuration r = new Configuration(c);
+    static Set<String> replay(JobConfig c, String into, String startAt, String stopAt) throws Exception {
+        JobConfig r = new JobConfig(c);
         r.set(ShardWriterOptions.DATASET_ROOT, tmp.resolve("datasets").resolve(into).toUri().toString());
         r.set(ShardWriterOptions.DATASET_NAME, into);
         r.set(IngestOptions.GROUP_ID, into);
@@ -62,10 +61,10 @@ class ReplayITCase extends EmbeddedStackTest {
         r.set(IngestOptions.START_AT, startAt);
         r.set(IngestOptions.STOP_AT, stopAt);
         r.set(IngestOptions.BOUNDED, false); // stop-at alone bounds the job
-        Configuration job = JobOptions.withDefaults(r);
+        JobConfig job = JobOptions.withDefaults(r);
         ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult().get(3, TimeUnit.MINUTES);
-        Datasets.versions(r).publishNext(true);
-        DatasetStore store = Datasets.store(r);
+        Datasets.versions(r.settings()).publishNext(true);
+        DatasetStore store = Datasets.store(r.settings());
         DatasetManifest m = store.latest().orElseThrow();
         Set<String> ids = new TreeSet<>();
         for (Group g : ShardRows.groups(store, m, ShardTable.TEXT)) {
@@ -80,7 +79,7 @@ class ReplayITCase extends EmbeddedStackTest {
 
     @Test
     void replayByTimeAndByOffsetsIntoNewDatasets() throws Exception {
-        Configuration c = produced("replay");
+        JobConfig c = produced("replay");
         // By time: [T0 + 10 s, T0 + 40 s).
         assertThat(replay(c, "replay-time", Instant.ofEpochMilli(T0 + 10_000).toString(), Long.toString(T0 + 40_000)))
                 .isEqualTo(ids(10, 40));

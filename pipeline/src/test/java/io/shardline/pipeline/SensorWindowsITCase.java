@@ -27,7 +27,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -63,7 +62,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
 
     @Test
     void readingsAreResampledWindowedAndLateOnesDeadLettered() throws Exception {
-        Configuration c = TestJobs.conf(stack, "sensors", tmp.resolve("datasets").resolve("sensors").toUri().toString(), PARALLELISM);
+        JobConfig c = TestJobs.conf(stack, "sensors", tmp.resolve("datasets").resolve("sensors").toUri().toString(), PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(2));
         c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(20));
@@ -104,14 +103,14 @@ class SensorWindowsITCase extends EmbeddedStackTest {
             producer.flush();
         }
 
-        Configuration job = io.shardline.pipeline.JobOptions.withDefaults(c);
+        JobConfig job = io.shardline.pipeline.JobOptions.withDefaults(c);
         // Throttled so that watermarks advance while records flow, as they do in a live stream.
         ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(s -> s
                         .map(new Throttle<Ingested>(2)).returns(TypeInformation.of(Ingested.class))
                         .name("throttle")), job)
                 .getJobExecutionResult().get(5, TimeUnit.MINUTES);
-        Datasets.versions(c).publishNext(false);
-        DatasetStore store = Datasets.store(c);
+        Datasets.versions(c.settings()).publishNext(false);
+        DatasetStore store = Datasets.store(c.settings());
         DatasetManifest manifest = store.latest().orElseThrow();
 
         List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka(), c.get(IngestOptions.DEAD_LETTER_TOPIC),
@@ -193,7 +192,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
 
     /** Runs the CO2 series through a job of its own; returns its windows by start time. */
     static Map<Long, float[]> co2Windows(String name, boolean failures) throws Exception {
-        Configuration c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
+        JobConfig c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
         long week = Duration.ofDays(7).toMillis();
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         c.set(PreprocessOptions.SENSOR_WINDOWS, true);
@@ -232,7 +231,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
         assertThat(sent).as("weeks with a value from 1970 on").isGreaterThan(1500);
 
         FailingMapper.FAILURES.set(0);
-        Configuration job = io.shardline.pipeline.JobOptions.withDefaults(c);
+        JobConfig job = io.shardline.pipeline.JobOptions.withDefaults(c);
         ShardlinePipeline pipeline = new ShardlinePipeline(job).afterIngest(s -> failures
                 ? s.map(new Throttle<Ingested>(1)).returns(TypeInformation.of(Ingested.class)).name("throttle")
                         .map(new FailingMapper<Ingested>(2, 300)).returns(TypeInformation.of(Ingested.class)).name("fault-injector")
@@ -241,8 +240,8 @@ class SensorWindowsITCase extends EmbeddedStackTest {
         if (failures) {
             assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
         }
-        Datasets.versions(c).publishNext(false);
-        DatasetStore store = Datasets.store(c);
+        Datasets.versions(c.settings()).publishNext(false);
+        DatasetStore store = Datasets.store(c.settings());
         DatasetManifest manifest = store.latest().orElseThrow();
         assertThat(manifest.rows(ShardTable.SENSOR)).isEqualTo(sent);
 

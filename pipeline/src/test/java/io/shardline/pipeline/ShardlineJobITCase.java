@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,14 +55,14 @@ class ShardlineJobITCase {
                     "--taskmanager.host", "127.0.0.1"));
             ShardlineJob.main(args.toArray(String[]::new));
 
-            Configuration c = new Configuration();
+            JobConfig c = new JobConfig();
             c.set(ShardWriterOptions.DATASET_ROOT, root);
             c.set(ShardWriterOptions.DATASET_NAME, "from-main");
-            Datasets.versions(c).publishNext(false);
-            DatasetManifest latest = Datasets.store(c).latest().orElseThrow();
+            Datasets.versions(c.settings()).publishNext(false);
+            DatasetManifest latest = Datasets.store(c.settings()).latest().orElseThrow();
             assertThat(latest.dataset()).isEqualTo("from-main");
             assertThat(latest.totalRows()).isEqualTo(data.expected().valid());
-            assertThat(Datasets.versions(c).verify(latest)).isEmpty();
+            assertThat(Datasets.versions(c.settings()).verify(latest)).isEmpty();
         }
     }
 }

@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -87,8 +86,8 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
      * A job of one test: its own topics and dataset, text preprocessing as by default plus the audit table,
      * near dedup and tokenization, dedup state in RocksDB, no restarts unless the test asks for them.
      */
-    static Configuration conf(String name) {
-        Configuration c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
+    static JobConfig conf(String name) {
+        JobConfig c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(PreprocessOptions.KEEP_FILTERED, true);
@@ -99,7 +98,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
     }
 
     /** Sends the documents in order, a millisecond apart in Kafka timestamps, each to its partition. */
-    static void produce(Configuration c, List<Doc> stream) {
+    static void produce(JobConfig c, List<Doc> stream) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -120,7 +119,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
 
     @Test
     void textIsCleanedFilteredRedactedAndDedupedExactlyOnceAcrossFailures() throws Exception {
-        Configuration c = conf("text-preprocess");
+        JobConfig c = conf("text-preprocess");
         TestJobs.restartOnFailure(c);
 
         SplittableRandom r = new SplittableRandom(11);
@@ -202,7 +201,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
         produce(c, stream);
 
         FailingMapper.FAILURES.set(0);
-        Configuration job = JobOptions.withDefaults(c);
+        JobConfig job = JobOptions.withDefaults(c);
         // Throttled, so that each attempt sees checkpoints complete before it reaches its failure point and the
         // second failure happens while records are still to come.
         UnaryOperator<DataStream<Ingested>> faults = s -> s.map(new Throttle<Ingested>(5))
@@ -212,9 +211,9 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
                 .getJobExecutionResult().get(5, TimeUnit.MINUTES);
         assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
 
-        Datasets.versions(c).publishNext(false);
-        DatasetManifest manifest = Datasets.store(c).latest().orElseThrow();
-        List<ShardRows.Row> rows = ShardRows.read(Datasets.store(c), manifest);
+        Datasets.versions(c.settings()).publishNext(false);
+        DatasetManifest manifest = Datasets.store(c.settings()).latest().orElseThrow();
+        List<ShardRows.Row> rows = ShardRows.read(Datasets.store(c.settings()), manifest);
         Map<String, String> textById = new HashMap<>();
         Map<String, String> reasonById = new HashMap<>();
         for (ShardRows.Row row : rows) {
@@ -265,7 +264,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
         for (String text : textById.values()) {
             expectedTokens += tokenizer.encodeDocument(text).length;
         }
-        List<ShardRows.Sequence> sequences = ShardRows.readTokens(Datasets.store(c), manifest);
+        List<ShardRows.Sequence> sequences = ShardRows.readTokens(Datasets.store(c.settings()), manifest);
         assertThat(sequences.stream().mapToLong(q -> q.tokens().length).sum()).isEqualTo(expectedTokens);
         assertThat(sequences.stream().filter(q -> q.tokens().length != SEQUENCE_LENGTH).count()).isLessThanOrEqualTo(PARALLELISM);
         assertThat(sequences.stream().map(ShardRows.Sequence::id).distinct().count()).isEqualTo(sequences.size());
@@ -287,7 +286,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
      */
     @Test
     void realTextGoesThroughEveryStep() throws Exception {
-        Configuration c = conf("real-text");
+        JobConfig c = conf("real-text");
         List<Doc> stream = new ArrayList<>();
         Map<String, String> expectedText = new HashMap<>();
         Map<String, String> expectedReason = new HashMap<>();
@@ -337,15 +336,15 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
         expectedReason.put(near.id(), "near-duplicate");
         produce(c, stream);
 
-        Configuration job = JobOptions.withDefaults(c);
+        JobConfig job = JobOptions.withDefaults(c);
         ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
                 .get(5, TimeUnit.MINUTES);
-        Datasets.versions(c).publishNext(false);
-        DatasetManifest manifest = Datasets.store(c).latest().orElseThrow();
+        Datasets.versions(c.settings()).publishNext(false);
+        DatasetManifest manifest = Datasets.store(c.settings()).latest().orElseThrow();
 
         Map<String, String> kept = new HashMap<>();
         Map<String, String> filtered = new HashMap<>();
-        for (ShardRows.Row row : ShardRows.read(Datasets.store(c), manifest)) {
+        for (ShardRows.Row row : ShardRows.read(Datasets.store(c.settings()), manifest)) {
             if (row.shard().startsWith("shards/filtered/")) {
                 filtered.put(row.id(), row.reason());
             } else {
@@ -357,7 +356,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
 
         Tokenizer tokenizer = Tokenizer.create("cl100k_base");
         long expectedTokens = expectedText.values().stream().mapToLong(t -> tokenizer.encodeDocument(t).length).sum();
-        List<ShardRows.Sequence> sequences = ShardRows.readTokens(Datasets.store(c), manifest);
+        List<ShardRows.Sequence> sequences = ShardRows.readTokens(Datasets.store(c.settings()), manifest);
         assertThat(sequences.stream().mapToLong(q -> q.tokens().length).sum()).isEqualTo(expectedTokens);
         // A document that starts a row and fits in it decodes back to its text.
         for (ShardRows.Sequence q : sequences) {

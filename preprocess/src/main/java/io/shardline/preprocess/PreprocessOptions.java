@@ -1,5 +1,7 @@
 package io.shardline.preprocess;
 
+import io.shardline.config.Option;
+import io.shardline.config.Settings;
 import io.shardline.preprocess.image.ImageTransform;
 import io.shardline.preprocess.sensor.SensorWindower;
 import io.shardline.preprocess.text.PiiRedactor;
@@ -8,9 +10,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Every option of the preprocessing stage. Keys are kebab-case under {@code shardline.preprocess.}; each
@@ -21,287 +20,188 @@ public final class PreprocessOptions {
 
     private PreprocessOptions() {}
 
-    public static final ConfigOption<Boolean> KEEP_FILTERED = ConfigOptions.key("shardline.preprocess.keep-filtered")
-            .booleanType()
-            .defaultValue(false)
-            .withDescription("Also write every record that preprocessing drops to the 'filtered' table"
+    public static final Option<Boolean> KEEP_FILTERED = Option.bool("shardline.preprocess.keep-filtered", false,
+            "Also write every record that preprocessing drops to the 'filtered' table"
                     + " (shards/filtered/), with its modality, the reason and its content as ingested, for audit."
                     + " Filtered records are counted by reason either way.");
 
-    public static final ConfigOption<Boolean> IMAGE_ENABLED = ConfigOptions.key("shardline.preprocess.image.enabled")
-            .booleanType()
-            .defaultValue(true)
-            .withDescription("Preprocess images at all. Off: images go to the shards as they arrived.");
+    public static final Option<Boolean> IMAGE_ENABLED = Option.bool("shardline.preprocess.image.enabled", true,
+            "Preprocess images at all. Off: images go to the shards as they arrived.");
 
-    public static final ConfigOption<Long> IMAGE_MAX_PIXELS = ConfigOptions.key("shardline.preprocess.image.max-pixels")
-            .longType()
-            .defaultValue(64_000_000L)
-            .withDescription("Largest width x height an image may declare in its header; larger ones are refused before"
+    public static final Option<Long> IMAGE_MAX_PIXELS = Option.longInteger("shardline.preprocess.image.max-pixels", 64_000_000L,
+            "Largest width x height an image may declare in its header; larger ones are refused before"
                     + " any decoding (image-too-many-pixels), so a hostile header cannot exhaust memory.");
 
-    public static final ConfigOption<Duration> IMAGE_DECODE_TIMEOUT = ConfigOptions.key("shardline.preprocess.image.decode-timeout")
-            .durationType()
-            .defaultValue(Duration.ofSeconds(5))
-            .withDescription("Longest time one image may take to decode; the decoder is aborted past it"
+    public static final Option<Duration> IMAGE_DECODE_TIMEOUT = Option.duration("shardline.preprocess.image.decode-timeout", Duration.ofSeconds(5),
+            "Longest time one image may take to decode; the decoder is aborted past it"
                     + " (image-decode-timeout).");
 
-    public static final ConfigOption<Integer> IMAGE_SHORTER_SIDE = ConfigOptions.key("shardline.preprocess.image.shorter-side")
-            .intType()
-            .defaultValue(256)
-            .withDescription("Resize so that the shorter side has this many pixels (downscaling only; smaller images"
+    public static final Option<Integer> IMAGE_SHORTER_SIDE = Option.integer("shardline.preprocess.image.shorter-side", 256,
+            "Resize so that the shorter side has this many pixels (downscaling only; smaller images"
                     + " keep their size); 0 keeps every size.");
 
-    public static final ConfigOption<Boolean> IMAGE_CENTER_CROP = ConfigOptions.key("shardline.preprocess.image.center-crop")
-            .booleanType()
-            .defaultValue(false)
-            .withDescription("After resizing, keep the centre square of side shorter-side.");
+    public static final Option<Boolean> IMAGE_CENTER_CROP = Option.bool("shardline.preprocess.image.center-crop", false,
+            "After resizing, keep the centre square of side shorter-side.");
 
-    public static final ConfigOption<ImageTransform.Output> IMAGE_OUTPUT = ConfigOptions.key("shardline.preprocess.image.output")
-            .enumType(ImageTransform.Output.class)
-            .defaultValue(ImageTransform.Output.JPEG)
-            .withDescription("How processed images are stored: JPEG (re-encoded at jpeg-quality) or RAW_RGB (uint8"
+    public static final Option<ImageTransform.Output> IMAGE_OUTPUT = Option.enumeration("shardline.preprocess.image.output", ImageTransform.Output.class, ImageTransform.Output.JPEG,
+            "How processed images are stored: JPEG (re-encoded at jpeg-quality) or RAW_RGB (uint8"
                     + " pixels, height x width x 3, image_format raw/rgb8).");
 
-    public static final ConfigOption<Integer> IMAGE_JPEG_QUALITY = ConfigOptions.key("shardline.preprocess.image.jpeg-quality")
-            .intType()
-            .defaultValue(90)
-            .withDescription("JPEG quality, 1 to 100, when re-encoding.");
+    public static final Option<Integer> IMAGE_JPEG_QUALITY = Option.integer("shardline.preprocess.image.jpeg-quality", 90,
+            "JPEG quality, 1 to 100, when re-encoding.");
 
-    public static final ConfigOption<Boolean> IMAGE_NEAR_DEDUP = ConfigOptions.key("shardline.preprocess.image.near-dedup")
-            .booleanType()
-            .defaultValue(false)
-            .withDescription("Drop an image whose difference hash is within max-distance bits of an earlier image's"
+    public static final Option<Boolean> IMAGE_NEAR_DEDUP = Option.bool("shardline.preprocess.image.near-dedup", false,
+            "Drop an image whose difference hash is within max-distance bits of an earlier image's"
                     + " (event-time order, as for text near dedup; reason near-duplicate). State: one bucket entry per"
                     + " band (max-distance + 1 bands) per distinct image, about 110 bytes each.");
 
-    public static final ConfigOption<Integer> IMAGE_NEAR_DEDUP_MAX_DISTANCE = ConfigOptions.key(
-                    "shardline.preprocess.image.near-dedup-max-distance")
-            .intType()
-            .defaultValue(3)
-            .withDescription("Largest Hamming distance between two 64-bit difference hashes of near-duplicate images,"
+    public static final Option<Integer> IMAGE_NEAR_DEDUP_MAX_DISTANCE = Option.integer("shardline.preprocess.image.near-dedup-max-distance", 3,
+            "Largest Hamming distance between two 64-bit difference hashes of near-duplicate images,"
                     + " 0 to 31. The hash is split into distance + 1 buckets: 3 gives 16-bit buckets, so a bucket holds"
                     + " about one in 65,536 images and each image is compared with few others; larger distances"
                     + " compare many more.");
 
-    public static final ConfigOption<Duration> IMAGE_NEAR_DEDUP_TTL = ConfigOptions.key("shardline.preprocess.image.near-dedup-ttl")
-            .durationType()
-            .defaultValue(Duration.ZERO)
-            .withDescription("How long an image's buckets are remembered, in processing time; 0 keeps them forever.");
+    public static final Option<Duration> IMAGE_NEAR_DEDUP_TTL = Option.duration("shardline.preprocess.image.near-dedup-ttl", Duration.ZERO,
+            "How long an image's buckets are remembered, in processing time; 0 keeps them forever.");
 
-    public static final ConfigOption<Boolean> SENSOR_WINDOWS = ConfigOptions.key("shardline.preprocess.sensor.windows")
-            .booleanType()
-            .defaultValue(false)
-            .withDescription("Resample each device's readings onto a fixed rate (linear interpolation, in event time:"
+    public static final Option<Boolean> SENSOR_WINDOWS = Option.bool("shardline.preprocess.sensor.windows", false,
+            "Resample each device's readings onto a fixed rate (linear interpolation, in event time:"
                     + " the readings' event_time), split on gaps, and cut windows of fixed length and stride into the"
                     + " 'sensor-windows' table (float32 [window, channels]). Readings behind the watermark"
                     + " (shardline.ingest.watermark.*) become dead letters with reason 'late'. Off by default: rate and"
                     + " window belong to the model being trained.");
 
-    public static final ConfigOption<Double> SENSOR_RATE_HZ = ConfigOptions.key("shardline.preprocess.sensor.rate-hz")
-            .doubleType()
-            .defaultValue(10.0)
-            .withDescription("Resampling rate in Hz; the grid period is 1000 / rate milliseconds, rounded.");
+    public static final Option<Double> SENSOR_RATE_HZ = Option.decimal("shardline.preprocess.sensor.rate-hz", 10.0,
+            "Resampling rate in Hz; the grid period is 1000 / rate milliseconds, rounded.");
 
-    public static final ConfigOption<Duration> SENSOR_MAX_GAP = ConfigOptions.key("shardline.preprocess.sensor.max-gap")
-            .durationType()
-            .defaultValue(Duration.ofSeconds(5))
-            .withDescription("Readings further apart than this split the series: nothing is interpolated across the gap"
+    public static final Option<Duration> SENSOR_MAX_GAP = Option.duration("shardline.preprocess.sensor.max-gap", Duration.ofSeconds(5),
+            "Readings further apart than this split the series: nothing is interpolated across the gap"
                     + " and no window spans it.");
 
-    public static final ConfigOption<Integer> SENSOR_WINDOW_LENGTH = ConfigOptions.key("shardline.preprocess.sensor.window-length")
-            .intType()
-            .defaultValue(64)
-            .withDescription("Resampled points per window.");
+    public static final Option<Integer> SENSOR_WINDOW_LENGTH = Option.integer("shardline.preprocess.sensor.window-length", 64,
+            "Resampled points per window.");
 
-    public static final ConfigOption<Integer> SENSOR_WINDOW_STRIDE = ConfigOptions.key("shardline.preprocess.sensor.window-stride")
-            .intType()
-            .defaultValue(32)
-            .withDescription("Points between the starts of consecutive windows (less than the length: overlapping).");
+    public static final Option<Integer> SENSOR_WINDOW_STRIDE = Option.integer("shardline.preprocess.sensor.window-stride", 32,
+            "Points between the starts of consecutive windows (less than the length: overlapping).");
 
-    public static final ConfigOption<SensorWindower.Normalization> SENSOR_NORMALIZATION = ConfigOptions.key(
-                    "shardline.preprocess.sensor.normalization")
-            .enumType(SensorWindower.Normalization.class)
-            .defaultValue(SensorWindower.Normalization.RUNNING)
-            .withDescription("Per-channel normalization of window values: RUNNING (mean and standard deviation of the"
+    public static final Option<SensorWindower.Normalization> SENSOR_NORMALIZATION = Option.enumeration("shardline.preprocess.sensor.normalization", SensorWindower.Normalization.class, SensorWindower.Normalization.RUNNING,
+            "Per-channel normalization of window values: RUNNING (mean and standard deviation of the"
                     + " device's points so far, in state), FIXED (from normalization-fixed), or NONE.");
 
-    public static final ConfigOption<List<String>> SENSOR_NORMALIZATION_FIXED = ConfigOptions.key(
-                    "shardline.preprocess.sensor.normalization-fixed")
-            .stringType()
-            .asList()
-            .noDefaultValue()
-            .withDescription("For FIXED normalization: channel:mean:std entries separated by ';', e.g."
+    public static final Option<List<String>> SENSOR_NORMALIZATION_FIXED = Option.list("shardline.preprocess.sensor.normalization-fixed", null,
+            "For FIXED normalization: channel:mean:std entries separated by ';', e.g."
                     + " temperature:21.5:4.2;humidity:0.5:0.2. Channels not listed are left as they are.");
 
-    public static final ConfigOption<Boolean> TEXT_ENABLED = ConfigOptions.key("shardline.preprocess.text.enabled")
-            .booleanType()
-            .defaultValue(true)
-            .withDescription("Preprocess text at all. Off: text samples go to the shards exactly as ingested.");
+    public static final Option<Boolean> TEXT_ENABLED = Option.bool("shardline.preprocess.text.enabled", true,
+            "Preprocess text at all. Off: text samples go to the shards exactly as ingested.");
 
-    public static final ConfigOption<Boolean> TEXT_NORMALIZE = ConfigOptions.key("shardline.preprocess.text.normalize")
-            .booleanType()
-            .defaultValue(true)
-            .withDescription("Unicode NFC, control and invisible characters removed, whitespace normalized (line"
+    public static final Option<Boolean> TEXT_NORMALIZE = Option.bool("shardline.preprocess.text.normalize", true,
+            "Unicode NFC, control and invisible characters removed, whitespace normalized (line"
                     + " breaks kept, at most one blank line in a row).");
 
-    public static final ConfigOption<Boolean> TEXT_QUALITY_FILTERS = ConfigOptions.key("shardline.preprocess.text.quality-filters")
-            .booleanType()
-            .defaultValue(true)
-            .withDescription("Apply the quality rules below (shardline.preprocess.text.min-*/max-*). Off: no document"
+    public static final Option<Boolean> TEXT_QUALITY_FILTERS = Option.bool("shardline.preprocess.text.quality-filters", true,
+            "Apply the quality rules below (shardline.preprocess.text.min-*/max-*). Off: no document"
                     + " is dropped for its quality.");
 
-    public static final ConfigOption<Integer> TEXT_MIN_CHARS = ConfigOptions.key("shardline.preprocess.text.min-chars")
-            .intType()
-            .defaultValue(0)
-            .withDescription("Fewest characters (code points) of a document, after normalization.");
+    public static final Option<Integer> TEXT_MIN_CHARS = Option.integer("shardline.preprocess.text.min-chars", 0,
+            "Fewest characters (code points) of a document, after normalization.");
 
-    public static final ConfigOption<Integer> TEXT_MAX_CHARS = ConfigOptions.key("shardline.preprocess.text.max-chars")
-            .intType()
-            .defaultValue(Integer.MAX_VALUE)
-            .withDescription("Most characters of a document, after normalization (default: no limit beyond the"
+    public static final Option<Integer> TEXT_MAX_CHARS = Option.integer("shardline.preprocess.text.max-chars", Integer.MAX_VALUE,
+            "Most characters of a document, after normalization (default: no limit beyond the"
                     + " record size limit).");
 
-    public static final ConfigOption<Integer> TEXT_MIN_WORDS = ConfigOptions.key("shardline.preprocess.text.min-words")
-            .intType()
-            .defaultValue(50)
-            .withDescription("Fewest words (runs of non-space characters); Gopher uses 50.");
+    public static final Option<Integer> TEXT_MIN_WORDS = Option.integer("shardline.preprocess.text.min-words", 50,
+            "Fewest words (runs of non-space characters); Gopher uses 50.");
 
-    public static final ConfigOption<Integer> TEXT_MAX_WORDS = ConfigOptions.key("shardline.preprocess.text.max-words")
-            .intType()
-            .defaultValue(100_000)
-            .withDescription("Most words; Gopher uses 100,000.");
+    public static final Option<Integer> TEXT_MAX_WORDS = Option.integer("shardline.preprocess.text.max-words", 100_000,
+            "Most words; Gopher uses 100,000.");
 
-    public static final ConfigOption<Double> TEXT_MIN_MEAN_WORD_LENGTH = ConfigOptions.key(
-                    "shardline.preprocess.text.min-mean-word-length")
-            .doubleType()
-            .defaultValue(3.0)
-            .withDescription("Shortest mean word length in characters; Gopher uses 3.");
+    public static final Option<Double> TEXT_MIN_MEAN_WORD_LENGTH = Option.decimal("shardline.preprocess.text.min-mean-word-length", 3.0,
+            "Shortest mean word length in characters; Gopher uses 3.");
 
-    public static final ConfigOption<Double> TEXT_MAX_MEAN_WORD_LENGTH = ConfigOptions.key(
-                    "shardline.preprocess.text.max-mean-word-length")
-            .doubleType()
-            .defaultValue(10.0)
-            .withDescription("Longest mean word length in characters; Gopher uses 10.");
+    public static final Option<Double> TEXT_MAX_MEAN_WORD_LENGTH = Option.decimal("shardline.preprocess.text.max-mean-word-length", 10.0,
+            "Longest mean word length in characters; Gopher uses 10.");
 
-    public static final ConfigOption<Double> TEXT_MIN_ALPHABETIC_WORD_FRACTION = ConfigOptions.key(
-                    "shardline.preprocess.text.min-alphabetic-word-fraction")
-            .doubleType()
-            .defaultValue(0.8)
-            .withDescription("Least fraction of words that contain at least one alphabetic character; Gopher uses"
+    public static final Option<Double> TEXT_MIN_ALPHABETIC_WORD_FRACTION = Option.decimal("shardline.preprocess.text.min-alphabetic-word-fraction", 0.8,
+            "Least fraction of words that contain at least one alphabetic character; Gopher uses"
                     + " 0.8.");
 
-    public static final ConfigOption<Double> TEXT_MAX_DUPLICATE_LINE_FRACTION = ConfigOptions.key(
-                    "shardline.preprocess.text.max-duplicate-line-fraction")
-            .doubleType()
-            .defaultValue(0.3)
-            .withDescription("Most fraction of non-blank lines that repeat an earlier line of the same document;"
+    public static final Option<Double> TEXT_MAX_DUPLICATE_LINE_FRACTION = Option.decimal("shardline.preprocess.text.max-duplicate-line-fraction", 0.3,
+            "Most fraction of non-blank lines that repeat an earlier line of the same document;"
                     + " Gopher uses 0.3.");
 
-    public static final ConfigOption<Double> TEXT_MAX_ELLIPSIS_LINE_FRACTION = ConfigOptions.key(
-                    "shardline.preprocess.text.max-ellipsis-line-fraction")
-            .doubleType()
-            .defaultValue(0.3)
-            .withDescription("Most fraction of non-blank lines ending in '...' or '\u2026'; Gopher uses 0.3.");
+    public static final Option<Double> TEXT_MAX_ELLIPSIS_LINE_FRACTION = Option.decimal("shardline.preprocess.text.max-ellipsis-line-fraction", 0.3,
+            "Most fraction of non-blank lines ending in '...' or '\u2026'; Gopher uses 0.3.");
 
-    public static final ConfigOption<List<String>> TEXT_REDACT_PII = ConfigOptions.key("shardline.preprocess.text.redact-pii")
-            .stringType()
-            .asList()
-            .defaultValues("email", "phone", "ipv4", "ipv6")
-            .withDescription("Kinds of personal data replaced by a placeholder (<EMAIL>, <PHONE>, <IPV4>, <IPV6>):"
+    public static final Option<List<String>> TEXT_REDACT_PII = Option.list("shardline.preprocess.text.redact-pii", List.of("email", "phone", "ipv4", "ipv6"),
+            "Kinds of personal data replaced by a placeholder (<EMAIL>, <PHONE>, <IPV4>, <IPV6>):"
                     + " any of email, phone, ipv4, ipv6, separated by ';'. Empty: no redaction.");
 
-    public static final ConfigOption<Boolean> TEXT_EXACT_DEDUP = ConfigOptions.key("shardline.preprocess.text.exact-dedup")
-            .booleanType()
-            .defaultValue(true)
-            .withDescription("Drop a document whose final text (after normalization and redaction) equals that of"
+    public static final Option<Boolean> TEXT_EXACT_DEDUP = Option.bool("shardline.preprocess.text.exact-dedup", true,
+            "Drop a document whose final text (after normalization and redaction) equals that of"
                     + " an earlier document of the stream. Keyed by a 128-bit hash in Flink keyed state (one entry per"
                     + " distinct document: a 32-character key and a one-byte flag), restored from checkpoints: exactly"
                     + " once across restarts. Use the RocksDB state backend (state.backend.type: rocksdb) for large streams.");
 
-    public static final ConfigOption<Duration> TEXT_DEDUP_TTL = ConfigOptions.key("shardline.preprocess.text.dedup-ttl")
-            .durationType()
-            .defaultValue(Duration.ZERO)
-            .withDescription("How long a document's hash is remembered, in processing time; 0 keeps it forever."
+    public static final Option<Duration> TEXT_DEDUP_TTL = Option.duration("shardline.preprocess.text.dedup-ttl", Duration.ZERO,
+            "How long a document's hash is remembered, in processing time; 0 keeps it forever."
                     + " With a TTL, a duplicate arriving later than that is kept, and state stays bounded by the"
                     + " documents of one TTL.");
 
     /** What near-dedup does with a near duplicate. */
     public enum NearDedupMode { OFF, DROP, FLAG }
 
-    public static final ConfigOption<NearDedupMode> TEXT_NEAR_DEDUP = ConfigOptions.key("shardline.preprocess.text.near-dedup")
-            .enumType(NearDedupMode.class)
-            .defaultValue(NearDedupMode.OFF)
-            .withDescription("Near-duplicate removal with MinHash and LSH bands over the whole stream: DROP a document"
+    public static final Option<NearDedupMode> TEXT_NEAR_DEDUP = Option.enumeration("shardline.preprocess.text.near-dedup", NearDedupMode.class, NearDedupMode.OFF,
+            "Near-duplicate removal with MinHash and LSH bands over the whole stream: DROP a document"
                     + " whose estimated Jaccard similarity (word shingles) to an earlier one reaches the threshold, FLAG"
                     + " it (kept, with the earlier id in near_duplicate_of), or OFF. State: up to one representative"
                     + " signature (about 2 x bands x rows + 100 bytes: 16 bits a value) per band per distinct document;"
                     + " bound it with the TTL. Off by default: it costs far more CPU per document than the other text"
                     + " steps together (see BENCHMARKS.md).");
 
-    public static final ConfigOption<Double> TEXT_NEAR_DEDUP_THRESHOLD = ConfigOptions.key(
-                    "shardline.preprocess.text.near-dedup-threshold")
-            .doubleType()
-            .defaultValue(0.8)
-            .withDescription("Estimated Jaccard similarity at or above which a document is a near duplicate.");
+    public static final Option<Double> TEXT_NEAR_DEDUP_THRESHOLD = Option.decimal("shardline.preprocess.text.near-dedup-threshold", 0.8,
+            "Estimated Jaccard similarity at or above which a document is a near duplicate.");
 
-    public static final ConfigOption<Integer> TEXT_NEAR_DEDUP_BANDS = ConfigOptions.key("shardline.preprocess.text.near-dedup-bands")
-            .intType()
-            .defaultValue(14)
-            .withDescription("LSH bands. Two documents are compared when they agree on all rows of one band, with"
+    public static final Option<Integer> TEXT_NEAR_DEDUP_BANDS = Option.integer("shardline.preprocess.text.near-dedup-bands", 14,
+            "LSH bands. Two documents are compared when they agree on all rows of one band, with"
                     + " probability 1 - (1 - J^rows)^bands: with 14 x 8, 0.92 at J = 0.8, 0.56 at 0.7, 0.05 at 0.5.");
 
-    public static final ConfigOption<Integer> TEXT_NEAR_DEDUP_ROWS = ConfigOptions.key("shardline.preprocess.text.near-dedup-rows")
-            .intType()
-            .defaultValue(8)
-            .withDescription("MinHash values per LSH band; the signature has bands x rows values.");
+    public static final Option<Integer> TEXT_NEAR_DEDUP_ROWS = Option.integer("shardline.preprocess.text.near-dedup-rows", 8,
+            "MinHash values per LSH band; the signature has bands x rows values.");
 
-    public static final ConfigOption<Integer> TEXT_NEAR_DEDUP_SHINGLE_WORDS = ConfigOptions.key(
-                    "shardline.preprocess.text.near-dedup-shingle-words")
-            .intType()
-            .defaultValue(5)
-            .withDescription("Words per shingle (lower-cased word n-grams) for the Jaccard similarity.");
+    public static final Option<Integer> TEXT_NEAR_DEDUP_SHINGLE_WORDS = Option.integer("shardline.preprocess.text.near-dedup-shingle-words", 5,
+            "Words per shingle (lower-cased word n-grams) for the Jaccard similarity.");
 
-    public static final ConfigOption<Duration> TEXT_NEAR_DEDUP_TTL = ConfigOptions.key("shardline.preprocess.text.near-dedup-ttl")
-            .durationType()
-            .defaultValue(Duration.ZERO)
-            .withDescription("How long a bucket's representative is remembered, in processing time; 0 keeps it forever.");
+    public static final Option<Duration> TEXT_NEAR_DEDUP_TTL = Option.duration("shardline.preprocess.text.near-dedup-ttl", Duration.ZERO,
+            "How long a bucket's representative is remembered, in processing time; 0 keeps it forever.");
 
-    public static final ConfigOption<Boolean> TEXT_TOKENIZE = ConfigOptions.key("shardline.preprocess.text.tokenize")
-            .booleanType()
-            .defaultValue(false)
-            .withDescription("Also tokenize the documents that reach the text table and pack them into fixed-length"
+    public static final Option<Boolean> TEXT_TOKENIZE = Option.bool("shardline.preprocess.text.tokenize", false,
+            "Also tokenize the documents that reach the text table and pack them into fixed-length"
                     + " sequences, written to the 'text-tokens' table: each document's tokens followed by the"
                     + " end-of-text token, running on from one row to the next. Off by default: the encoding and the"
                     + " length belong to the model being trained.");
 
-    public static final ConfigOption<String> TEXT_TOKENIZER_ENCODING = ConfigOptions.key(
-                    "shardline.preprocess.text.tokenizer-encoding")
-            .stringType()
-            .defaultValue("cl100k_base")
-            .withDescription("BPE encoding of the tokenizer (tiktoken-compatible): r50k_base, p50k_base, cl100k_base"
+    public static final Option<String> TEXT_TOKENIZER_ENCODING = Option.string("shardline.preprocess.text.tokenizer-encoding", "cl100k_base",
+            "BPE encoding of the tokenizer (tiktoken-compatible): r50k_base, p50k_base, cl100k_base"
                     + " or o200k_base.");
 
-    public static final ConfigOption<Integer> TEXT_SEQUENCE_LENGTH = ConfigOptions.key("shardline.preprocess.text.sequence-length")
-            .intType()
-            .defaultValue(2048)
-            .withDescription("Tokens per packed sequence; every row of the 'text-tokens' table has this many, except"
+    public static final Option<Integer> TEXT_SEQUENCE_LENGTH = Option.integer("shardline.preprocess.text.sequence-length", 2048,
+            "Tokens per packed sequence; every row of the 'text-tokens' table has this many, except"
                     + " the last of each subtask at the end of a bounded run.");
 
-    public static ConfigOption<?>[] all() {
-        return new ConfigOption<?>[] {
-            KEEP_FILTERED, IMAGE_ENABLED, IMAGE_MAX_PIXELS, IMAGE_DECODE_TIMEOUT, IMAGE_SHORTER_SIDE, IMAGE_CENTER_CROP,
+    public static List<Option<?>> all() {
+        return List.of(KEEP_FILTERED, IMAGE_ENABLED, IMAGE_MAX_PIXELS, IMAGE_DECODE_TIMEOUT, IMAGE_SHORTER_SIDE, IMAGE_CENTER_CROP,
             IMAGE_OUTPUT, IMAGE_JPEG_QUALITY, IMAGE_NEAR_DEDUP, IMAGE_NEAR_DEDUP_MAX_DISTANCE, IMAGE_NEAR_DEDUP_TTL,
             SENSOR_WINDOWS, SENSOR_RATE_HZ, SENSOR_MAX_GAP, SENSOR_WINDOW_LENGTH, SENSOR_WINDOW_STRIDE, SENSOR_NORMALIZATION,
             SENSOR_NORMALIZATION_FIXED, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
             TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
             TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,
             TEXT_DEDUP_TTL, TEXT_NEAR_DEDUP, TEXT_NEAR_DEDUP_THRESHOLD, TEXT_NEAR_DEDUP_BANDS, TEXT_NEAR_DEDUP_ROWS,
-            TEXT_NEAR_DEDUP_SHINGLE_WORDS, TEXT_NEAR_DEDUP_TTL, TEXT_TOKENIZE, TEXT_TOKENIZER_ENCODING, TEXT_SEQUENCE_LENGTH
-        };
+            TEXT_NEAR_DEDUP_SHINGLE_WORDS, TEXT_NEAR_DEDUP_TTL, TEXT_TOKENIZE, TEXT_TOKENIZER_ENCODING, TEXT_SEQUENCE_LENGTH);
     }
 
     /** The quality rules as configured; {@link QualityRules#NONE} when the filters are off. */
-    public static QualityRules qualityRules(ReadableConfig conf) {
+    public static QualityRules qualityRules(Settings conf) {
         if (!conf.get(TEXT_QUALITY_FILTERS)) {
             return QualityRules.NONE;
         }
@@ -317,7 +217,7 @@ public final class PreprocessOptions {
     }
 
     /** The fixed normalization per channel: {mean, standard deviation}. */
-    public static java.util.Map<String, double[]> fixedNormalization(ReadableConfig conf) {
+    public static java.util.Map<String, double[]> fixedNormalization(Settings conf) {
         java.util.Map<String, double[]> out = new java.util.HashMap<>();
         for (String entry : conf.getOptional(SENSOR_NORMALIZATION_FIXED).orElse(List.of())) {
             String[] parts = entry.trim().split(":");
@@ -334,7 +234,7 @@ public final class PreprocessOptions {
         return out;
     }
 
-    public static Set<PiiRedactor.Kind> piiKinds(ReadableConfig conf) {
+    public static Set<PiiRedactor.Kind> piiKinds(Settings conf) {
         Set<PiiRedactor.Kind> kinds = EnumSet.noneOf(PiiRedactor.Kind.class);
         for (String k : conf.get(TEXT_REDACT_PII)) {
             if (!k.isBlank()) {

@@ -1,5 +1,6 @@
 package io.shardline.preprocess;
 
+import io.shardline.config.Settings;
 import io.shardline.ingest.DeadLetter;
 import io.shardline.ingest.FilteredSample;
 import io.shardline.ingest.SensorWindow;
@@ -25,7 +26,6 @@ import io.shardline.preprocess.text.Tokenizer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
@@ -78,7 +78,7 @@ public final class Preprocessing {
 
     private Preprocessing() {}
 
-    public static Result<TextSample> text(DataStream<TextSample> in, ReadableConfig conf) {
+    public static Result<TextSample> text(DataStream<TextSample> in, Settings conf) {
         if (!conf.get(PreprocessOptions.TEXT_ENABLED)) {
             return new Result<>(in, List.of());
         }
@@ -130,7 +130,7 @@ public final class Preprocessing {
         return new Result<>(out, keep ? filtered : List.of(), packed, null, List.of());
     }
 
-    public static Result<ImageSample> image(DataStream<ImageSample> in, ReadableConfig conf) {
+    public static Result<ImageSample> image(DataStream<ImageSample> in, Settings conf) {
         if (!conf.get(PreprocessOptions.IMAGE_ENABLED)) {
             return new Result<>(in, List.of());
         }
@@ -154,7 +154,7 @@ public final class Preprocessing {
         return new Result<>(out, keep ? filtered : List.of());
     }
 
-    public static Result<SensorSample> sensor(DataStream<SensorSample> in, ReadableConfig conf) {
+    public static Result<SensorSample> sensor(DataStream<SensorSample> in, Settings conf) {
         if (!conf.get(PreprocessOptions.SENSOR_WINDOWS)) {
             return new Result<>(in, List.of());
         }

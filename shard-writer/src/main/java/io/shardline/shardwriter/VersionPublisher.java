@@ -1,11 +1,9 @@
 package io.shardline.shardwriter;
 
+import io.shardline.config.Settings;
 import io.shardline.format.DatasetVersions;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -29,18 +27,18 @@ public final class VersionPublisher extends ProcessFunction<Void, Void> implemen
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(VersionPublisher.class);
 
-    private final HashMap<String, String> conf;
+    private final Settings conf;
     private transient DatasetVersions versions;
     private transient Counter published;
     private transient Counter failures;
 
-    public VersionPublisher(Map<String, String> shardlineConf) {
-        this.conf = new HashMap<>(shardlineConf);
+    public VersionPublisher(Settings conf) {
+        this.conf = conf;
     }
 
     @Override
     public void open(OpenContext ctx) {
-        versions = Datasets.versions(Configuration.fromMap(conf));
+        versions = Datasets.versions(conf);
         var group = getRuntimeContext().getMetricGroup().addGroup(ShardWriterMetrics.GROUP);
         published = group.counter(ShardWriterMetrics.VERSIONS_PUBLISHED);
         failures = group.counter(ShardWriterMetrics.VERSION_PUBLISH_FAILURES);

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -45,7 +44,7 @@ class ShardFilesTest {
     @TempDir
     java.nio.file.Path dir;
 
-    final ShardWriterSettings settings = ShardWriterSettings.from(new Configuration(), "sha256:test");
+    final ShardWriterSettings settings = ShardWriterSettings.from(io.shardline.config.Settings.empty(), "sha256:test");
 
     <T> java.nio.file.Path write(Modality m, String name, List<T> samples) throws Exception {
         java.nio.file.Path file = dir.resolve("ds/shards/" + m.id() + "/" + name);

@@ -2,12 +2,11 @@ package io.shardline.pipeline.testutils;
 
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
+import io.shardline.pipeline.JobConfig;
 import io.shardline.pipeline.JobOptions;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
 
 /** The configuration every integration test's job starts from. */
@@ -19,8 +18,8 @@ public final class TestJobs {
      * A bounded job of its own: topics, dead-letter topic, consumer group, transactional ids and dataset named
      * after {@code name} (the topics are created here), small row groups, no restarts.
      */
-    public static Configuration conf(LocalStack stack, String name, String datasetRoot, int parallelism) {
-        Configuration c = new Configuration();
+    public static JobConfig conf(LocalStack stack, String name, String datasetRoot, int parallelism) {
+        JobConfig c = new JobConfig();
         c.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
         c.set(IngestOptions.TEXT_TOPIC, name + ".raw.text");
         c.set(IngestOptions.IMAGE_TOPIC, name + ".raw.image");
@@ -31,7 +30,7 @@ public final class TestJobs {
         c.set(IngestOptions.BOUNDED, true);
         c.set(ShardWriterOptions.DATASET_ROOT, datasetRoot);
         c.set(ShardWriterOptions.DATASET_NAME, name);
-        c.set(ShardWriterOptions.ROW_GROUP_SIZE, MemorySize.parse("1mb"));
+        c.set(ShardWriterOptions.ROW_GROUP_SIZE, 1L << 20);
         c.set(JobOptions.JOB_NAME, name);
         c.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -41,7 +40,7 @@ public final class TestJobs {
     }
 
     /** Lets the job restart from its last checkpoint after a failure, up to five times, 200 ms apart. */
-    public static Configuration restartOnFailure(Configuration c) {
+    public static JobConfig restartOnFailure(JobConfig c) {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));
