@@ -1,11 +1,8 @@
 package io.shardline.cli;
 
-import io.shardline.format.DatasetManifest;
-import io.shardline.format.DatasetStore;
-import java.nio.file.Files;
+import io.shardline.bench.DatasetsBench;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,23 +32,6 @@ final class DatasetsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path root = into.toAbsolutePath().normalize();
-        if (Files.exists(root.resolve("images")) || Files.exists(root.resolve("tokens"))) {
-            System.err.println("bench datasets: " + root + " already holds datasets: choose an empty folder");
-            return 2;
-        }
-        Configuration local = new Configuration(false);
-        DatasetManifest imageVersion = SyntheticShards.images(root.resolve("scratch-images"),
-                new DatasetStore("images", root.resolve("images").toUri(), local, 16 << 20), images, imageBytes,
-                Math.max(1, (64 << 20) / imageBytes));
-        DatasetManifest tokenVersion = SyntheticShards.tokens(root.resolve("scratch-tokens"),
-                new DatasetStore("tokens", root.resolve("tokens").toUri(), local, 16 << 20), sequences, sequenceLength,
-                Math.max(1, (64 << 20) / (sequenceLength * 4)));
-        Files.deleteIfExists(root.resolve("scratch-images"));
-        Files.deleteIfExists(root.resolve("scratch-tokens"));
-        System.out.printf("images=%s (%d shards, %.0f MB)%ntokens=%s (%d shards, %.0f MB)%n", root.resolve("images").toUri(),
-                imageVersion.shards().size(), imageVersion.totalBytes() / 1e6, root.resolve("tokens").toUri(),
-                tokenVersion.shards().size(), tokenVersion.totalBytes() / 1e6);
-        return 0;
+        return new DatasetsBench(new DatasetsBench.Params(into, images, imageBytes, sequences, sequenceLength)).run(System.out);
     }
 }

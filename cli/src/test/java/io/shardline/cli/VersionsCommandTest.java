@@ -2,6 +2,7 @@ package io.shardline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.bench.SyntheticShards;
 import io.shardline.format.DatasetStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

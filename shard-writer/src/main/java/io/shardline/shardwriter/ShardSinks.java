@@ -2,14 +2,11 @@ package io.shardline.shardwriter;
 
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardTable;
-import java.io.IOException;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Builds the exactly-once Parquet sink of a table: Flink's {@link FileSink} in bulk mode, writing
@@ -36,16 +33,6 @@ public final class ShardSinks {
                         .withPartSuffix(DatasetStore.SHARD_SUFFIX)
                         .build())
                 .build();
-    }
-
-    /**
-     * A writer of one shard file on local disk, outside Flink, with exactly the encoding the sink uses: for
-     * benchmarks that measure the cost of writing shards on its own.
-     */
-    public static <T> ParquetWriter<T> localWriter(ShardTable table, java.nio.file.Path file, ShardWriterSettings settings)
-            throws IOException {
-        ShardRowWriter<T> rows = RowWriters.forTable(table);
-        return new ShardParquetBuilder<>(rows, settings).createWriter(new LocalOutputFile(file));
     }
 
     private static String trimSlash(String s) {

@@ -1,4 +1,4 @@
-package io.shardline.cli;
+package io.shardline.bench;
 
 import io.shardline.localstack.LocalStack;
 import java.io.IOException;
@@ -23,14 +23,14 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * bounded at the topic's end, exactly-once checkpoints at the same interval, the same parallelism, on the
  * same MiniCluster and broker. No validation, dead letters, lineage or dataset versions: just the copy.
  */
-final class SqlBaseline {
+public final class SqlBaseline {
 
     /** Seconds from submission to the end of the job, CPU seconds of the process, and the rows committed. */
-    record Run(double secs, double cpuSecs, long rows) {}
+    public record Run(double secs, double cpuSecs, long rows) {}
 
     private SqlBaseline() {}
 
-    static Run run(LocalStack stack, String topic, String groupId, Path out, int parallelism, Duration checkpointInterval)
+    public static Run run(LocalStack stack, String topic, String groupId, Path out, int parallelism, Duration checkpointInterval)
             throws Exception {
         Configuration c = new Configuration();
         c.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
@@ -61,11 +61,11 @@ final class SqlBaseline {
                   'format' = 'parquet',
                   'parquet.compression' = 'ZSTD'
                 )""".formatted(out.toUri()));
-        long cpu0 = BenchCommand.processCpuNanos();
+        long cpu0 = ProcessCpu.nanos();
         long t0 = System.nanoTime();
         tables.executeSql("INSERT INTO text_shards SELECT * FROM raw_text").await();
         double secs = (System.nanoTime() - t0) / 1e9;
-        double cpuSecs = (BenchCommand.processCpuNanos() - cpu0) / 1e9;
+        double cpuSecs = (ProcessCpu.nanos() - cpu0) / 1e9;
         return new Run(secs, cpuSecs, committedRows(out));
     }
 

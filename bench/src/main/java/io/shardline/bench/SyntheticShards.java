@@ -1,4 +1,4 @@
-package io.shardline.cli;
+package io.shardline.bench;
 
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
@@ -30,11 +30,11 @@ import org.apache.parquet.schema.MessageType;
  * (incompressible, like JPEG) bytes, or packed token sequences. Written locally, then copied to the dataset
  * root (an object store) and published as a version, so that the feeder and a worker read the same shards.
  */
-final class SyntheticShards {
+public final class SyntheticShards {
 
     private SyntheticShards() {}
 
-    static DatasetManifest images(Path local, DatasetStore target, int count, int bytes, int perShard) throws IOException {
+    public static DatasetManifest images(Path local, DatasetStore target, int count, int bytes, int perShard) throws IOException {
         MessageType schema = ShardSchemas.schema(ShardTable.IMAGE);
         SimpleGroupFactory f = new SimpleGroupFactory(schema);
         SplittableRandom random = new SplittableRandom(7);
@@ -48,7 +48,7 @@ final class SyntheticShards {
         });
     }
 
-    static DatasetManifest tokens(Path local, DatasetStore target, int count, int length, int perShard) throws IOException {
+    public static DatasetManifest tokens(Path local, DatasetStore target, int count, int length, int perShard) throws IOException {
         MessageType schema = ShardSchemas.schema(ShardTable.TEXT_TOKENS);
         SimpleGroupFactory f = new SimpleGroupFactory(schema);
         SplittableRandom random = new SplittableRandom(11);
