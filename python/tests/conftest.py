@@ -41,9 +41,11 @@ def _classpath(with_tests: bool) -> str:
         pytest.fail(f"no built feeder in {FEEDER}: run ./mvnw -B -DskipTests package -pl feeder -am first")
     parts = [str(jars[0]), str(FEEDER / "lib" / "*")]
     if with_tests:
-        if not (FEEDER / "test-classes").is_dir():
-            pytest.fail(f"no compiled feeder tests in {FEEDER / 'test-classes'}: run ./mvnw -B test-compile -pl feeder -am")
-        parts.insert(0, str(FEEDER / "test-classes"))
+        # The fixture writer is a feeder test class; its class path (the test kit's included) is written by the build.
+        listed = FEEDER / "test-classpath.txt"
+        if not (FEEDER / "test-classes").is_dir() or not listed.is_file():
+            pytest.fail(f"no compiled feeder tests in {FEEDER}: run ./mvnw -B test-compile -pl feeder -am")
+        parts = [str(FEEDER / "test-classes"), str(jars[0]), listed.read_text().strip()]
     return os.pathsep.join(parts)
 
 
@@ -177,7 +179,7 @@ def ids_of(batch) -> List[str]:
 
 
 def image_matches_id(image: bytes, sample_id: str) -> bool:
-    """The fixture's image bytes start with the row's id (TestDatasets.image)."""
+    """The fixture's image bytes start with the row's id (ShardFixtures.image)."""
     return image[: len(sample_id)] == sample_id.encode()
 
 

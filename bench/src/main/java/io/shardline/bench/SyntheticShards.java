@@ -3,25 +3,19 @@ package io.shardline.bench;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
-import io.shardline.format.ManifestCodec;
+import io.shardline.format.GroupShardWriter;
 import io.shardline.format.OffsetRange;
-import io.shardline.format.ShardLineage;
 import io.shardline.format.ShardSchemas;
 import io.shardline.format.ShardTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
@@ -81,12 +75,8 @@ public final class SyntheticShards {
         for (int first = 0; first < count; first += perShard, shard++) {
             int n = Math.min(perShard, count - first);
             Path file = local.resolve(String.format("part-%05d.parquet", shard));
-            ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, table, ShardSchemas.schemaName(table), "bench", n,
-                    table.derived() ? List.of() : List.of(new OffsetRange("raw.bench", 0, first, first + n - 1, n)), "shardline/bench");
-            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(ShardSchemas.schema(table))
-                    .withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
-                    .withRowGroupSize(32L << 20).withPageSize(1 << 20)
-                    .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build()) {
+            List<OffsetRange> sources = table.derived() ? List.of() : List.of(new OffsetRange("raw.bench", 0, first, first + n - 1, n));
+            try (ParquetWriter<Group> w = GroupShardWriter.open(file, table, "bench", n, sources, 32L << 20, 1 << 20)) {
                 for (int i = first; i < first + n; i++) {
                     w.write(rows.row(i, i));
                 }

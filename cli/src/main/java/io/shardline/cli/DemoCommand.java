@@ -108,7 +108,9 @@ final class DemoCommand implements Callable<Integer> {
         try (LocalStack stack = builder.start()) {
             conf.set(IngestOptions.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
             conf.set(IngestOptions.BOUNDED, true);
-            conf.set(ShardWriterOptions.DATASET_NAME, conf.getOptional(ShardWriterOptions.DATASET_NAME).orElse("demo"));
+            if (!conf.contains(ShardWriterOptions.DATASET_NAME)) {
+                conf.set(ShardWriterOptions.DATASET_NAME, "demo");
+            }
             if (storage.equals("s3")) {
                 conf.set(ShardWriterOptions.DATASET_ROOT, "s3://" + LocalStack.BUCKET + "/datasets/demo");
                 conf.set(S3Options.ENDPOINT, stack.s3().endpoint());

@@ -7,8 +7,8 @@ import io.shardline.ingest.EnvelopeDecoder;
 import io.shardline.ingest.Ingested;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.EmbeddedKafka;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import io.shardline.localstack.SyntheticImages;
+import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -90,9 +89,7 @@ class ProduceCommandITCase {
     void imageFoldersBecomeImageRecordsLabelledByFolder() throws Exception {
         for (String label : List.of("cat", "dog")) {
             Path d = Files.createDirectories(tmp.resolve("images").resolve(label));
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", png);
-            Files.write(d.resolve(label + "-1.png"), png.toByteArray());
+            Files.write(d.resolve(label + "-1.png"), SyntheticImages.encode(SyntheticImages.solid(8, 8, Color.BLACK), "png"));
             Files.writeString(d.resolve("notes.md"), "not an image");
         }
         List<Ingested> records = produceAndDecode(Modality.IMAGE, tmp.resolve("images").toString(), "--label-from-folder");

@@ -1,5 +1,6 @@
 package io.shardline.feeder;
 
+import io.shardline.testkit.ShardFixtures;
 import io.shardline.format.DatasetManifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +12,10 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>{@code images}: 12 shards of 40 rows, 2 KB pseudo-random "images" whose first bytes are the row id
- *       ({@link TestDatasets#write}).
- *   <li>{@code photos}: 3 shards of 16 real 32 x 24 JPEGs of known colours ({@link TestDatasets#writeJpegs}).
- *   <li>{@code tokens}: 4 shards of 50 packed token rows of varied length ({@link TestDatasets#writeTokens}).
- *   <li>{@code windows}: 3 shards of 20 sensor windows of 16 x 3 values ({@link TestDatasets#writeWindows}).
+ *       ({@link ShardFixtures#write}).
+ *   <li>{@code photos}: 3 shards of 16 real 32 x 24 JPEGs of known colours ({@link ShardFixtures#writeJpegs}).
+ *   <li>{@code tokens}: 4 shards of 50 packed token rows of varied length ({@link ShardFixtures#writeTokens}).
+ *   <li>{@code windows}: 3 shards of 20 sensor windows of 16 x 3 values ({@link ShardFixtures#writeWindows}).
  *   <li>{@code corrupt}: {@code images} with one byte flipped in shard 5 after publishing.
  *   <li>{@code large}: 8 shards of 50 rows of 110 KB "images", 44 MB: more than a stream's buffers hold.
  * </ul>
@@ -29,16 +30,16 @@ public final class ClientFixture {
         }
         Path root = Files.createDirectories(Path.of(args[0]));
         StringBuilder out = new StringBuilder();
-        TestDatasets.write(root.resolve("images"), "images", TestDatasets.uniform(12, 40), 2048, 16 << 10);
-        TestDatasets.writeJpegs(root.resolve("photos"), "photos", TestDatasets.uniform(3, 16), 32, 24);
-        TestDatasets.writeTokens(root.resolve("tokens"), "tokens", TestDatasets.uniform(4, 50));
-        TestDatasets.writeWindows(root.resolve("windows"), "windows", TestDatasets.uniform(3, 20), 16, 3);
-        DatasetManifest corrupt = TestDatasets.write(root.resolve("corrupt"), "corrupt", TestDatasets.uniform(12, 40), 2048, 16 << 10);
+        ShardFixtures.write(root.resolve("images"), "images", ShardFixtures.uniform(12, 40), 2048, 16 << 10);
+        ShardFixtures.writeJpegs(root.resolve("photos"), "photos", ShardFixtures.uniform(3, 16), 32, 24);
+        ShardFixtures.writeTokens(root.resolve("tokens"), "tokens", ShardFixtures.uniform(4, 50));
+        ShardFixtures.writeWindows(root.resolve("windows"), "windows", ShardFixtures.uniform(3, 20), 16, 3);
+        DatasetManifest corrupt = ShardFixtures.write(root.resolve("corrupt"), "corrupt", ShardFixtures.uniform(12, 40), 2048, 16 << 10);
         Path victim = root.resolve("corrupt").resolve(corrupt.shards().get(5).path());
         byte[] bytes = Files.readAllBytes(victim);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(victim, bytes);
-        TestDatasets.write(root.resolve("large"), "large", TestDatasets.uniform(8, 50), 110_000, 1 << 20);
+        ShardFixtures.write(root.resolve("large"), "large", ShardFixtures.uniform(8, 50), 110_000, 1 << 20);
         for (String name : new String[] {"images", "photos", "tokens", "windows", "corrupt", "large"}) {
             out.append(name).append('=').append(root.resolve(name).toUri()).append('\n');
         }

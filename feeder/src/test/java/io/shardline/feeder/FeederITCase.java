@@ -1,5 +1,7 @@
 package io.shardline.feeder;
 
+import io.shardline.testkit.Await;
+import io.shardline.testkit.ShardFixtures;
 import io.shardline.config.Option;
 import io.shardline.config.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,7 +66,7 @@ class FeederITCase {
     @BeforeAll
     static void start() throws IOException {
         root = tmp.resolve("images");
-        manifest = TestDatasets.write(root, "images", ROWS, IMAGE_BYTES, 40_000);
+        manifest = ShardFixtures.write(root, "images", ROWS, IMAGE_BYTES, 40_000);
         server = FeederServer.start(config(root).build());
         allocator = new RootAllocator();
     }
@@ -129,7 +132,7 @@ class FeederITCase {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < batch.getRowCount(); i++) {
             String s = new String(id.get(i), StandardCharsets.UTF_8);
-            assertThat(image.get(i)).as("image of %s", s).isEqualTo(TestDatasets.image(s, imageBytes));
+            assertThat(image.get(i)).as("image of %s", s).isEqualTo(ShardFixtures.image(s, imageBytes));
             out.add(s);
         }
         return out;
@@ -287,7 +290,7 @@ class FeederITCase {
     void tokenSequencesAreServedValueForValue() throws Exception {
         Path tokensRoot = tmp.resolve("tokens");
         int[] rows = {90, 150, 61, 120};
-        TestDatasets.writeTokens(tokensRoot, "tokens", rows);
+        ShardFixtures.writeTokens(tokensRoot, "tokens", rows);
         try (FeederServer tokens = FeederServer.start(config(tokensRoot).set(FeederOptions.DATASETS, "tokens=" + tokensRoot.toUri()).build());
                 FeederClient client = client(tokens)) {
             FeedRequest request = FeedRequest.of("tokens", 0, "text-tokens", 3, 0, 2, 16).withDropLast(false);
@@ -302,7 +305,7 @@ class FeederITCase {
                         for (int i = 0; i < b.getRowCount(); i++) {
                             String id = new String(ids.get(i), StandardCharsets.UTF_8);
                             seen.add(id);
-                            int[] expected = TestDatasets.tokens(id);
+                            int[] expected = ShardFixtures.tokens(id);
                             List<?> got = list.getObject(i);
                             assertThat(got).as("tokens of %s", id).hasSize(expected.length);
                             for (int t = 0; t < expected.length; t++) {
@@ -390,10 +393,7 @@ class FeederITCase {
             }
         }
         // The server counts a stream as done once its last batch is out; the client may see the end first.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (server.metrics().streamsActive.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until("the server has no stream left", Duration.ofSeconds(10), () -> server.metrics().streamsActive.get() == 0);
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);

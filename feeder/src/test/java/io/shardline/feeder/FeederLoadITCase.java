@@ -2,7 +2,10 @@ package io.shardline.feeder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.testkit.Await;
+import io.shardline.testkit.ShardFixtures;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,11 +37,11 @@ class FeederLoadITCase {
     @Test
     void aStalledClientStaysWithinItsCapWhileSixtyFourOthersReadAndCancelledStreamsLeakNothing() throws Exception {
         Path root = tmp.resolve("images");
-        TestDatasets.write(root, "images", TestDatasets.uniform(16, 40), IMAGE_BYTES, 100_000);
+        ShardFixtures.write(root, "images", ShardFixtures.uniform(16, 40), IMAGE_BYTES, 100_000);
         // The stalled client reads a larger dataset (48 MB): far more than the socket and HTTP/2 buffers hold,
         // so only backpressure can keep the feeder from reading it all into memory.
         Path big = tmp.resolve("big");
-        TestDatasets.write(big, "big", TestDatasets.uniform(48, 100), IMAGE_BYTES, 400_000);
+        ShardFixtures.write(big, "big", ShardFixtures.uniform(48, 100), IMAGE_BYTES, 400_000);
         long clientMemory = 2L << 20;
         FeederServer server = FeederServer.start(FeederITCase.config(root).set(FeederOptions.CLIENT_MEMORY, clientMemory)
                 .set(FeederOptions.DATASETS, "images=" + root.toUri() + ",big=" + big.toUri())
@@ -109,10 +112,8 @@ class FeederLoadITCase {
             }
             pool.shutdown();
             assertThat(cancelled.get()).isEqualTo(1000);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while ((server.metrics().streamsActive.get() > 0 || server.allocatedBytes() > server.cacheBytes()) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until("every cancelled stream has ended and freed its memory", Duration.ofSeconds(30),
+                    () -> server.metrics().streamsActive.get() == 0 && server.allocatedBytes() <= server.cacheBytes());
             assertThat(server.metrics().streamsActive.get()).isZero();
             assertThat(server.allocatedBytes()).as("no stream memory left").isEqualTo(server.cacheBytes());
             assertThat(allocator.getAllocatedMemory()).as("client side").isZero();

@@ -1,5 +1,6 @@
 package io.shardline.feeder;
 
+import io.shardline.testkit.ShardFixtures;
 import io.shardline.config.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +39,7 @@ class FeederSecurityITCase {
     @Test
     void missingOrWrongTokensAndPlaintextAreRefusedAndTheRightTokenOverTlsIsServed() throws Exception {
         Path root = tmp.resolve("images");
-        TestDatasets.write(root, "images", TestDatasets.uniform(4, 50), 1_000, 100_000);
+        ShardFixtures.write(root, "images", ShardFixtures.uniform(4, 50), 1_000, 100_000);
         Path tokens = Files.writeString(tmp.resolve("tokens"), "# one token a line\nsomeone-else\n" + TOKEN + "\n");
         Path[] pem = selfSignedCertificate(tmp);
         Settings config = FeederITCase.config(root).set(FeederOptions.AUTH_TOKENS_FILE, tokens)

@@ -2,6 +2,7 @@ package io.shardline.feeder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.testkit.ShardFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,7 @@ class IpcDataPlaneITCase {
     @BeforeAll
     static void start() throws IOException {
         Path root = tmp.resolve("images");
-        TestDatasets.write(root, "images", FeederITCase.ROWS, FeederITCase.IMAGE_BYTES, 40_000);
+        ShardFixtures.write(root, "images", FeederITCase.ROWS, FeederITCase.IMAGE_BYTES, 40_000);
         Path tokens = Files.writeString(tmp.resolve("tokens"), "ipc-test-token\n");
         server = FeederServer.start(FeederITCase.config(root).build());
         secured = FeederServer.start(FeederITCase.config(root).set(FeederOptions.AUTH_TOKENS_FILE, tokens).build());

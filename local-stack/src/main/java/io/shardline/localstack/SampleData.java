@@ -3,12 +3,6 @@ package io.shardline.localstack;
 import io.shardline.format.Modality;
 import io.shardline.ingest.DeadLetterReason;
 import io.shardline.ingest.EnvelopeDecoder;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
@@ -17,7 +11,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -428,27 +421,9 @@ public final class SampleData {
         return Math.round(v * scale) / scale;
     }
 
+    /** A photograph-like picture of 96 to 159 pixels a side, encoded. */
     private static byte[] image(SplittableRandom r, String format) {
-        int w = 96 + r.nextInt(64);
-        int h = 96 + r.nextInt(64);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-        g.fillRect(0, 0, w, h);
-        for (int s = 0; s < 12; s++) {
-            g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-            g.fillOval(r.nextInt(w), r.nextInt(h), 8 + r.nextInt(40), 8 + r.nextInt(40));
-        }
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a sample " + format, e);
-        }
-        return out.toByteArray();
+        return SyntheticImages.encode(SyntheticImages.photo(96 + r.nextInt(64), 96 + r.nextInt(64), r.nextLong()), format);
     }
 
     private static long mix(long z) {

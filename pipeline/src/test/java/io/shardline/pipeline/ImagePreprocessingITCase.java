@@ -1,7 +1,13 @@
 package io.shardline.pipeline;
 
+import static io.shardline.localstack.SyntheticImages.encode;
+import static io.shardline.localstack.SyntheticImages.jpeg;
+import static io.shardline.localstack.SyntheticImages.photo;
+import static io.shardline.localstack.SyntheticImages.pngDeclaring;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.testkit.EmbeddedStack;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardSchemas;
@@ -9,21 +15,14 @@ import io.shardline.format.ShardTable;
 import io.shardline.ingest.EnvelopeDecoder;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
-import io.shardline.pipeline.testutils.EmbeddedStackTest;
 import io.shardline.pipeline.testutils.FailingMapper;
-import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.pipeline.testutils.Throttle;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,15 +31,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -59,67 +52,18 @@ import org.junit.jupiter.api.Test;
  * duplicate, also when the job restarts from a checkpoint between the original and its copy (two injected
  * failures: the hash buckets come back from state).
  */
-class ImagePreprocessingITCase extends EmbeddedStackTest {
+class ImagePreprocessingITCase {
 
-    static BufferedImage picture(int w, int h, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        // A gradient in a random direction under the shapes: like a photograph, no two neighbouring regions of
-        // exactly the same brightness, which a difference hash needs to be stable under recompression.
-        g.setPaint(new java.awt.GradientPaint(0, 0, new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)),
-                w, h * r.nextFloat(), new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256))));
-        g.fillRect(0, 0, w, h);
-        for (int i = 0; i < 6; i++) {
-            g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-            g.fillOval(r.nextInt(w), r.nextInt(h), w / 5 + r.nextInt(w / 3), h / 5 + r.nextInt(h / 3));
-        }
-        g.dispose();
-        return img;
-    }
+    static final int PARALLELISM = 2;
 
-    static byte[] png(BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    static byte[] jpeg(BufferedImage img, float quality) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam p = writer.getDefaultWriteParam();
-            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(quality);
-            writer.write(null, new IIOImage(img, null, null), p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
-    }
-
-    /** A real 1 x 1 PNG whose header then claims {@code w} x {@code h} pixels, checksum corrected. */
-    static byte[] pngDeclaring(int w, int h) {
-        byte[] png = png(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB));
-        ByteBuffer.wrap(png, 16, 8).putInt(w).putInt(h);
-        CRC32 crc = new CRC32();
-        crc.update(png, 12, 17);
-        ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
-        return png;
-    }
+    @RegisterExtension
+    static final EmbeddedStack STACK = EmbeddedStack.withParallelism(PARALLELISM);
 
     record Img(String id, byte[] bytes, String contentType, int partition) {}
 
     @Test
     void imagesAreCheckedDecodedResizedHashedAndDeduplicated() throws Exception {
-        JobConfig c = TestJobs.conf(stack, "images", tmp.resolve("datasets").resolve("images").toUri().toString(), PARALLELISM);
+        JobConfig c = TestJobs.conf(STACK.get(), "images", STACK.dir().resolve("datasets").resolve("images").toUri().toString(), PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         TestJobs.restartOnFailure(c);
         c.set(PreprocessOptions.KEEP_FILTERED, true);
@@ -132,9 +76,9 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
         for (int i = 0; i < 40; i++) {
             int w = 160 + 8 * i;
             int h = 120 + 4 * (i % 7);
-            BufferedImage pic = picture(w, h, 100 + i);
+            BufferedImage pic = photo(w, h, 100 + i);
             boolean asPng = i % 2 == 0;
-            images.add(new Img("pic-" + i, asPng ? png(pic) : jpeg(pic, 0.9f), asPng ? EnvelopeDecoder.PNG : EnvelopeDecoder.JPEG, i % 2));
+            images.add(new Img("pic-" + i, asPng ? encode(pic, "png") : jpeg(pic, 0.9f), asPng ? EnvelopeDecoder.PNG : EnvelopeDecoder.JPEG, i % 2));
             int shorter = Math.min(w, h);
             expectedSize.put("pic-" + i, new int[] {Math.round(w * 64f / shorter), Math.round(h * 64f / shorter)});
             if (i % 5 == 0) {
@@ -156,16 +100,16 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
         }
         images.add(new Img("bomb", pngDeclaring(100_000, 100_000), EnvelopeDecoder.PNG, 0));
         expectedReason.put("bomb", "image-too-many-pixels");
-        byte[] whole = jpeg(picture(400, 300, 7), 0.9f);
+        byte[] whole = jpeg(photo(400, 300, 7), 0.9f);
         images.add(new Img("truncated", Arrays.copyOf(whole, whole.length / 2), EnvelopeDecoder.JPEG, 1));
         expectedReason.put("truncated", "image-undecodable");
-        byte[] notAnImage = png(picture(50, 50, 8));
+        byte[] notAnImage = encode(photo(50, 50, 8), "png");
         Arrays.fill(notAnImage, 33, notAnImage.length, (byte) 7); // the PNG signature and header, then garbage
         images.add(new Img("garbage", notAnImage, EnvelopeDecoder.PNG, 0));
         expectedReason.put("garbage", "image-undecodable");
 
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().kafka().bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             long timestamp = 1_764_000_000_000L;
             for (Img img : images) {
@@ -186,7 +130,7 @@ class ImagePreprocessingITCase extends EmbeddedStackTest {
         UnaryOperator<DataStream<Ingested>> faults = s -> s.map(new Throttle<Ingested>(1, 40))
                 .returns(TypeInformation.of(Ingested.class)).name("throttle")
                 .map(new FailingMapper<Ingested>(2, 5)).returns(TypeInformation.of(Ingested.class)).name("fault-injector");
-        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(faults), job)
+        ShardlineJob.submit(STACK.get().flink().environment(job), new ShardlinePipeline(job).afterIngest(faults), job)
                 .getJobExecutionResult().get(5, TimeUnit.MINUTES);
         assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
         Datasets.versions(c.settings()).publishNext(false);

@@ -18,7 +18,8 @@ import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
 import io.shardline.ingest.DeadLetterReader;
 import io.shardline.pipeline.testutils.FailingMapper;
-import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.testkit.Await;
+import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.ShardWriterOptions;
@@ -35,7 +36,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -219,7 +219,7 @@ abstract class PipelineScenarios {
         DatasetStore store = Datasets.store(c.settings());
 
         JobClient first = start(c, UnaryOperator.identity());
-        await("a first shard is committed", Duration.ofMinutes(2), () -> !store.listCommittedShards().isEmpty());
+        Await.until("a first shard is committed", Duration.ofMinutes(2), () -> !store.listCommittedShards().isEmpty());
         String savepoint = first.stopWithSavepoint(false, stack.flink().savepointDir().toUri().toString(),
                 SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
 
@@ -228,7 +228,7 @@ abstract class PipelineScenarios {
         resumed.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient second = start(resumed, UnaryOperator.identity());
         long valid = data.expected().valid();
-        await("all valid rows are committed", Duration.ofMinutes(3), () -> committedRows(store) >= valid);
+        Await.until("all valid rows are committed", Duration.ofMinutes(3), () -> committedRows(store) >= valid);
         second.stopWithSavepoint(false, stack.flink().savepointDir().toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
 
@@ -356,15 +356,5 @@ abstract class PipelineScenarios {
 
     static long committedRows(DatasetStore store) {
         return store.listCommittedShards().stream().mapToLong(p -> store.readLineage(p).rows()).sum();
-    }
-
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 }

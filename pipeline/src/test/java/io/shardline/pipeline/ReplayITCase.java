@@ -2,12 +2,13 @@ package io.shardline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.testkit.EmbeddedStack;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.IngestOptions;
-import io.shardline.pipeline.testutils.EmbeddedStackTest;
-import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
@@ -32,15 +33,20 @@ import org.junit.jupiter.api.Test;
  * Replay: the same raw topics re-derived into a new dataset, bounded by time or by offsets. Records are
  * one second apart in Kafka time, alternating between two partitions.
  */
-class ReplayITCase extends EmbeddedStackTest {
+class ReplayITCase {
+
+    static final int PARALLELISM = 2;
+
+    @RegisterExtension
+    static final EmbeddedStack STACK = EmbeddedStack.withParallelism(PARALLELISM);
 
     static final long T0 = 1_764_000_000_000L;
 
     static JobConfig produced(String name) {
-        JobConfig c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
+        JobConfig c = TestJobs.conf(STACK.get(), name, STACK.dir().resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
         c.set(PreprocessOptions.TEXT_ENABLED, false);
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().kafka().bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < 60; i++) {
                 String json = "{\"id\":\"r" + i + "\",\"source\":\"replay\",\"event_time\":" + (T0 + i * 1000L) + ",\"text\":\"record " + i + "\"}";
@@ -54,7 +60,7 @@ class ReplayITCase extends EmbeddedStackTest {
 
     static Set<String> replay(JobConfig c, String into, String startAt, String stopAt) throws Exception {
         JobConfig r = new JobConfig(c);
-        r.set(ShardWriterOptions.DATASET_ROOT, tmp.resolve("datasets").resolve(into).toUri().toString());
+        r.set(ShardWriterOptions.DATASET_ROOT, STACK.dir().resolve("datasets").resolve(into).toUri().toString());
         r.set(ShardWriterOptions.DATASET_NAME, into);
         r.set(IngestOptions.GROUP_ID, into);
         r.set(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX, into + "-dlq");
@@ -62,7 +68,7 @@ class ReplayITCase extends EmbeddedStackTest {
         r.set(IngestOptions.STOP_AT, stopAt);
         r.set(IngestOptions.BOUNDED, false); // stop-at alone bounds the job
         JobConfig job = JobOptions.withDefaults(r);
-        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult().get(3, TimeUnit.MINUTES);
+        ShardlineJob.submit(STACK.get().flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult().get(3, TimeUnit.MINUTES);
         Datasets.versions(r.settings()).publishNext(true);
         DatasetStore store = Datasets.store(r.settings());
         DatasetManifest m = store.latest().orElseThrow();

@@ -2,6 +2,8 @@ package io.shardline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.testkit.EmbeddedStack;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardSchemas;
@@ -9,9 +11,8 @@ import io.shardline.format.ShardTable;
 import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
-import io.shardline.pipeline.testutils.EmbeddedStackTest;
 import io.shardline.pipeline.testutils.FailingMapper;
-import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.pipeline.testutils.Throttle;
 import io.shardline.preprocess.PreprocessOptions;
@@ -41,7 +42,12 @@ import org.junit.jupiter.api.Test;
  * series, and a reading far behind the watermark is a dead letter with reason {@code late}; and a real weekly
  * series.
  */
-class SensorWindowsITCase extends EmbeddedStackTest {
+class SensorWindowsITCase {
+
+    static final int PARALLELISM = 2;
+
+    @RegisterExtension
+    static final EmbeddedStack STACK = EmbeddedStack.withParallelism(PARALLELISM);
 
     static final long T0 = 1_764_000_000_000L;
     static final int LENGTH = 8;
@@ -62,7 +68,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
 
     @Test
     void readingsAreResampledWindowedAndLateOnesDeadLettered() throws Exception {
-        JobConfig c = TestJobs.conf(stack, "sensors", tmp.resolve("datasets").resolve("sensors").toUri().toString(), PARALLELISM);
+        JobConfig c = TestJobs.conf(STACK.get(), "sensors", STACK.dir().resolve("datasets").resolve("sensors").toUri().toString(), PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(2));
         c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(20));
@@ -94,7 +100,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
         readings.add(new Reading("p1-late", "press-1", T0 + 1_050, 0));
 
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().kafka().bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Reading r : readings) {
                 producer.send(new ProducerRecord<>(c.get(IngestOptions.SENSOR_TOPIC), r.partition(), r.time(),
@@ -105,7 +111,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
 
         JobConfig job = io.shardline.pipeline.JobOptions.withDefaults(c);
         // Throttled so that watermarks advance while records flow, as they do in a live stream.
-        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(s -> s
+        ShardlineJob.submit(STACK.get().flink().environment(job), new ShardlinePipeline(job).afterIngest(s -> s
                         .map(new Throttle<Ingested>(2)).returns(TypeInformation.of(Ingested.class))
                         .name("throttle")), job)
                 .getJobExecutionResult().get(5, TimeUnit.MINUTES);
@@ -192,7 +198,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
 
     /** Runs the CO2 series through a job of its own; returns its windows by start time. */
     static Map<Long, float[]> co2Windows(String name, boolean failures) throws Exception {
-        JobConfig c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
+        JobConfig c = TestJobs.conf(STACK.get(), name, STACK.dir().resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
         long week = Duration.ofDays(7).toMillis();
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         c.set(PreprocessOptions.SENSOR_WINDOWS, true);
@@ -210,7 +216,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
         }
         int sent = 0;
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().kafka().bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (String line : lines) {
                 String[] f = line.split(",", -1);
@@ -236,7 +242,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
                 ? s.map(new Throttle<Ingested>(1)).returns(TypeInformation.of(Ingested.class)).name("throttle")
                         .map(new FailingMapper<Ingested>(2, 300)).returns(TypeInformation.of(Ingested.class)).name("fault-injector")
                 : s);
-        ShardlineJob.submit(stack.flink().environment(job), pipeline, job).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        ShardlineJob.submit(STACK.get().flink().environment(job), pipeline, job).getJobExecutionResult().get(5, TimeUnit.MINUTES);
         if (failures) {
             assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
         }
@@ -266,7 +272,7 @@ class SensorWindowsITCase extends EmbeddedStackTest {
 
     static Properties kafka() {
         Properties p = new Properties();
-        p.put("bootstrap.servers", stack.kafka().bootstrapServers());
+        p.put("bootstrap.servers", STACK.get().kafka().bootstrapServers());
         return p;
     }
 }

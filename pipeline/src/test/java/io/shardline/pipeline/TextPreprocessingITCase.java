@@ -2,12 +2,13 @@ package io.shardline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.testkit.EmbeddedStack;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.shardline.format.DatasetManifest;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
 import io.shardline.pipeline.testutils.FailingMapper;
-import io.shardline.pipeline.testutils.EmbeddedStackTest;
-import io.shardline.pipeline.testutils.ShardRows;
+import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.pipeline.testutils.Throttle;
 import io.shardline.preprocess.PreprocessOptions;
@@ -49,7 +50,12 @@ import org.junit.jupiter.api.Test;
  * which copy survives is known. Copies are spread over the whole stream, so many arrive after the injected
  * failures, when the dedup state has been restored from a checkpoint.
  */
-class TextPreprocessingITCase extends EmbeddedStackTest {
+class TextPreprocessingITCase {
+
+    static final int PARALLELISM = 2;
+
+    @RegisterExtension
+    static final EmbeddedStack STACK = EmbeddedStack.withParallelism(PARALLELISM);
 
     static final int ORIGINALS = 6_000;
     static final int SEQUENCE_LENGTH = 64;
@@ -87,7 +93,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
      * near dedup and tokenization, dedup state in RocksDB, no restarts unless the test asks for them.
      */
     static JobConfig conf(String name) {
-        JobConfig c = TestJobs.conf(stack, name, tmp.resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
+        JobConfig c = TestJobs.conf(STACK.get(), name, STACK.dir().resolve("datasets").resolve(name).toUri().toString(), PARALLELISM);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(PreprocessOptions.KEEP_FILTERED, true);
@@ -100,7 +106,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
     /** Sends the documents in order, a millisecond apart in Kafka timestamps, each to its partition. */
     static void produce(JobConfig c, List<Doc> stream) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().kafka().bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             // Timestamps in stream order: near-dedup orders documents by timestamp, so a near copy, sent later,
             // is the one dropped even when it is processed first.
@@ -207,7 +213,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
         UnaryOperator<DataStream<Ingested>> faults = s -> s.map(new Throttle<Ingested>(5))
                 .returns(TypeInformation.of(Ingested.class)).name("throttle")
                 .map(new FailingMapper<Ingested>(2, 600)).returns(TypeInformation.of(Ingested.class)).name("fault-injector");
-        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job).afterIngest(faults), job)
+        ShardlineJob.submit(STACK.get().flink().environment(job), new ShardlinePipeline(job).afterIngest(faults), job)
                 .getJobExecutionResult().get(5, TimeUnit.MINUTES);
         assertThat(FailingMapper.FAILURES.get()).as("injected failures").isEqualTo(2);
 
@@ -337,7 +343,7 @@ class TextPreprocessingITCase extends EmbeddedStackTest {
         produce(c, stream);
 
         JobConfig job = JobOptions.withDefaults(c);
-        ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
+        ShardlineJob.submit(STACK.get().flink().environment(job), new ShardlinePipeline(job), job).getJobExecutionResult()
                 .get(5, TimeUnit.MINUTES);
         Datasets.versions(c.settings()).publishNext(false);
         DatasetManifest manifest = Datasets.store(c.settings()).latest().orElseThrow();

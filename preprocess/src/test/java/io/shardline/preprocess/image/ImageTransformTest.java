@@ -1,5 +1,9 @@
 package io.shardline.preprocess.image;
 
+import static io.shardline.localstack.SyntheticImages.encode;
+import static io.shardline.localstack.SyntheticImages.photo;
+import static io.shardline.localstack.SyntheticImages.pngDeclaring;
+import static io.shardline.localstack.SyntheticImages.withOrientation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,12 +12,8 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -22,60 +22,11 @@ class ImageTransformTest {
     static final ImageTransform DEFAULTS =
             new ImageTransform(64_000_000L, Duration.ofSeconds(5), 256, false, ImageTransform.Output.JPEG, 90);
 
-    static BufferedImage picture(int w, int h, long seed) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-        g.fillRect(0, 0, w, h);
-        for (int i = 0; i < 20; i++) {
-            g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-            g.fillOval(r.nextInt(w), r.nextInt(h), w / 4 + r.nextInt(w / 3), h / 4 + r.nextInt(h / 3));
-        }
-        g.dispose();
-        return img;
-    }
-
-    static byte[] encode(BufferedImage img, String format) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(ImageIO.write(img, format, out)).isTrue();
-        return out.toByteArray();
-    }
-
-    /** A valid PNG of 1 x 1 pixel whose header then claims {@code w} x {@code h}, with a correct IHDR CRC. */
-    static byte[] pngDeclaring(int w, int h) throws IOException {
-        byte[] png = encode(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "png");
-        ByteBuffer.wrap(png, 16, 8).putInt(w).putInt(h);
-        CRC32 crc = new CRC32();
-        crc.update(png, 12, 17); // "IHDR" and its 13 data bytes
-        ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
-        return png;
-    }
-
-    /** The JPEG with an APP1 Exif segment whose IFD0 holds one entry, the orientation. */
-    static byte[] withOrientation(byte[] jpeg, int orientation) {
-        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
-        byte[] exif = new byte[6 + tiff.length];
-        System.arraycopy("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, exif, 0, 6);
-        System.arraycopy(tiff, 0, exif, 6, tiff.length);
-        int len = exif.length + 2;
-        byte[] out = new byte[jpeg.length + 4 + exif.length];
-        out[0] = (byte) 0xff;
-        out[1] = (byte) 0xd8;
-        out[2] = (byte) 0xff;
-        out[3] = (byte) 0xe1;
-        out[4] = (byte) (len >> 8);
-        out[5] = (byte) len;
-        System.arraycopy(exif, 0, out, 6, exif.length);
-        System.arraycopy(jpeg, 2, out, 6 + exif.length, jpeg.length - 2);
-        return out;
-    }
-
     @Test
     void headersGiveDimensionsWithoutDecoding() throws Exception {
-        assertThat(ImageHeader.read(encode(picture(300, 200, 1), "png"))).isEqualTo(new ImageHeader(300, 200, 1));
-        assertThat(ImageHeader.read(encode(picture(300, 200, 1), "jpeg"))).isEqualTo(new ImageHeader(300, 200, 1));
-        ImageHeader rotated = ImageHeader.read(withOrientation(encode(picture(300, 200, 1), "jpeg"), 6));
+        assertThat(ImageHeader.read(encode(photo(300, 200, 1), "png"))).isEqualTo(new ImageHeader(300, 200, 1));
+        assertThat(ImageHeader.read(encode(photo(300, 200, 1), "jpeg"))).isEqualTo(new ImageHeader(300, 200, 1));
+        ImageHeader rotated = ImageHeader.read(withOrientation(encode(photo(300, 200, 1), "jpeg"), 6));
         assertThat(rotated.orientation()).isEqualTo(6);
         assertThat(rotated.orientedWidth()).isEqualTo(200);
         assertThat(ImageHeader.read(pngDeclaring(100_000, 100_000)).pixels()).isEqualTo(10_000_000_000L);
@@ -94,11 +45,11 @@ class ImageTransformTest {
 
     @Test
     void truncatedAndCorruptImagesAreRefused() throws Exception {
-        byte[] jpeg = encode(picture(400, 300, 2), "jpeg");
+        byte[] jpeg = encode(photo(400, 300, 2), "jpeg");
         byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
         assertThatThrownBy(() -> DEFAULTS.apply(truncated))
                 .isInstanceOfSatisfying(ImageTransform.Refused.class, r -> assertThat(r.reason()).isEqualTo(FilterReason.IMAGE_UNDECODABLE));
-        byte[] png = encode(picture(400, 300, 2), "png");
+        byte[] png = encode(photo(400, 300, 2), "png");
         byte[] garbled = png.clone();
         for (int i = 60; i < garbled.length - 20; i += 7) {
             garbled[i] ^= 0x5a;
@@ -109,14 +60,14 @@ class ImageTransformTest {
     @Test
     void aDecodeOverItsTimeBoundIsAborted() throws Exception {
         ImageTransform hurried = new ImageTransform(64_000_000L, Duration.ZERO, 256, false, ImageTransform.Output.JPEG, 90);
-        byte[] big = encode(picture(2000, 1500, 3), "jpeg");
+        byte[] big = encode(photo(2000, 1500, 3), "jpeg");
         assertThatThrownBy(() -> hurried.apply(big))
                 .isInstanceOfSatisfying(ImageTransform.Refused.class, r -> assertThat(r.reason()).isEqualTo(FilterReason.IMAGE_DECODE_TIMEOUT));
     }
 
     @Test
     void resizesTheShorterSideAndReencodes() throws Exception {
-        ImageTransform.Result r = DEFAULTS.apply(encode(picture(1200, 800, 4), "png"));
+        ImageTransform.Result r = DEFAULTS.apply(encode(photo(1200, 800, 4), "png"));
         assertThat(r.format()).isEqualTo("image/jpeg");
         assertThat(r.width()).isEqualTo(384);
         assertThat(r.height()).isEqualTo(256);
@@ -125,7 +76,7 @@ class ImageTransformTest {
         assertThat(decoded.getWidth()).isEqualTo(384);
         assertThat(decoded.getHeight()).isEqualTo(256);
         // Smaller images keep their size.
-        assertThat(DEFAULTS.apply(encode(picture(120, 90, 4), "png")).width()).isEqualTo(120);
+        assertThat(DEFAULTS.apply(encode(photo(120, 90, 4), "png")).width()).isEqualTo(120);
     }
 
     @Test
@@ -180,7 +131,7 @@ class ImageTransformTest {
 
     @Test
     void orientationIsAppliedFromExif() throws Exception {
-        byte[] rotated = withOrientation(encode(picture(300, 200, 5), "jpeg"), 6);
+        byte[] rotated = withOrientation(encode(photo(300, 200, 5), "jpeg"), 6);
         ImageTransform.Result r = new ImageTransform(64_000_000L, Duration.ofSeconds(5), 0, false, ImageTransform.Output.JPEG, 90)
                 .apply(rotated);
         assertThat(r.width()).isEqualTo(200);
@@ -189,10 +140,10 @@ class ImageTransformTest {
 
     @Test
     void differenceHashesMatchForTheSameImageAndDifferForOthers() throws Exception {
-        BufferedImage a = picture(640, 480, 6);
+        BufferedImage a = photo(640, 480, 6);
         long original = DEFAULTS.apply(encode(a, "png")).dhash();
         long recompressed = DEFAULTS.apply(encode(a, "jpeg")).dhash();
-        long other = DEFAULTS.apply(encode(picture(640, 480, 7), "png")).dhash();
+        long other = DEFAULTS.apply(encode(photo(640, 480, 7), "png")).dhash();
         assertThat(Long.bitCount(original ^ recompressed)).isLessThanOrEqualTo(4);
         assertThat(Long.bitCount(original ^ other)).isGreaterThan(10);
     }

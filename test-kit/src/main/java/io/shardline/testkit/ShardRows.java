@@ -1,4 +1,4 @@
-package io.shardline.pipeline.testutils;
+package io.shardline.testkit;
 
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;

@@ -1,11 +1,11 @@
-package io.shardline.feeder;
+package io.shardline.testkit;
 
 import io.shardline.format.DatasetManifest;
+import io.shardline.localstack.SyntheticImages;
+import io.shardline.format.GroupShardWriter;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
-import io.shardline.format.ManifestCodec;
 import io.shardline.format.OffsetRange;
-import io.shardline.format.ShardLineage;
 import io.shardline.format.ShardSchemas;
 import io.shardline.format.ShardTable;
 import java.io.IOException;
@@ -14,33 +14,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes datasets the way the shard writer lays them out (image table schema, lineage footer, a published
- * manifest), without Flink: the feeder's tests keep Flink and Kafka off their classpath as the feeder does.
+ * Datasets written the way the shard writer lays them out (the tables' schemas, the lineage footer, a published
+ * manifest), without Flink, each row derived from its position so that a reader can check what it receives.
  * Row {@code r} of shard {@code s} has id {@code s<s>-r<r>}, and its image bytes are derived from the id, so
  * a reader can check every byte it receives.
  */
-final class TestDatasets {
+public final class ShardFixtures {
 
-    static final String TOPIC = "raw.image";
+    public static final String TOPIC = "raw.image";
 
-    private TestDatasets() {}
+    private ShardFixtures() {}
 
     /**
      * Writes {@code shards} shards of {@code rowsPerShard[i]} rows under {@code root} (row groups of about
      * {@code rowGroupBytes}) and publishes them as the next version.
      */
-    static DatasetManifest write(Path root, String dataset, int[] rowsPerShard, int imageBytes, long rowGroupBytes) {
+    public static DatasetManifest write(Path root, String dataset, int[] rowsPerShard, int imageBytes, long rowGroupBytes) {
         MessageType schema = ShardSchemas.schema(ShardTable.IMAGE);
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
         try {
@@ -85,7 +81,7 @@ final class TestDatasets {
      * Writes packed token sequences (the text-tokens table): row r of shard s has {@link #tokens} ids and the
      * document ids {@code doc-s-r} and, for odd rows, {@code doc-s-r-b}; every seventh row is empty.
      */
-    static DatasetManifest writeTokens(Path root, String dataset, int[] rowsPerShard) {
+    public static DatasetManifest writeTokens(Path root, String dataset, int[] rowsPerShard) {
         MessageType schema = ShardSchemas.schema(ShardTable.TEXT_TOKENS);
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
         try {
@@ -119,7 +115,7 @@ final class TestDatasets {
      * {@code r} minutes after a fixed instant, {@code length} grid points of {@code channels} channels, value
      * {@code [t][c] = s * 1000 + r + t / 100 + c / 10} as float32.
      */
-    static DatasetManifest writeWindows(Path root, String dataset, int[] rowsPerShard, int length, int channels) {
+    public static DatasetManifest writeWindows(Path root, String dataset, int[] rowsPerShard, int length, int channels) {
         MessageType schema = ShardSchemas.schema(ShardTable.SENSOR_WINDOWS);
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
         try {
@@ -155,7 +151,7 @@ final class TestDatasets {
         }
     }
 
-    static float windowValue(int shard, int row, int t, int c) {
+    public static float windowValue(int shard, int row, int t, int c) {
         return shard * 1000 + row + t / 100f + c / 10f;
     }
 
@@ -163,7 +159,7 @@ final class TestDatasets {
      * Writes real JPEG images (the image table): row r of shard s is a {@code width x height} picture of one
      * colour, red = 8 * s, green = 4 * r, blue = 200, so a decoder's output can be checked.
      */
-    static DatasetManifest writeJpegs(Path root, String dataset, int[] rowsPerShard, int width, int height) {
+    public static DatasetManifest writeJpegs(Path root, String dataset, int[] rowsPerShard, int width, int height) {
         MessageType schema = ShardSchemas.schema(ShardTable.IMAGE);
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
         try {
@@ -173,20 +169,15 @@ final class TestDatasets {
                 int rows = rowsPerShard[s];
                 try (ParquetWriter<Group> w = writer(dir.resolve(String.format("part-%05d.parquet", s)), schema, ShardTable.IMAGE, rows)) {
                     for (int r = 0; r < rows; r++) {
-                        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
-                        java.awt.Graphics2D g2 = picture.createGraphics();
-                        g2.setColor(new java.awt.Color((8 * s) % 256, (4 * r) % 256, 200));
-                        g2.fillRect(0, 0, width, height);
-                        g2.dispose();
-                        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
-                        javax.imageio.ImageIO.write(picture, "jpg", jpeg);
+                        byte[] jpeg = SyntheticImages.encode(SyntheticImages.solid(width, height,
+                                new java.awt.Color((8 * s) % 256, (4 * r) % 256, 200)), "jpeg");
                         w.write(provenance(groups.newGroup()
                                 .append(ShardSchemas.ID, id(s, r))
                                 .append(ShardSchemas.SOURCE, "test")
                                 .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
                                 .append(ShardSchemas.CONTENT_TYPE, "image/jpeg")
                                 .append(ShardSchemas.LABEL, "label-" + r % 10)
-                                .append(ShardSchemas.IMAGE, org.apache.parquet.io.api.Binary.fromConstantByteArray(jpeg.toByteArray()))
+                                .append(ShardSchemas.IMAGE, org.apache.parquet.io.api.Binary.fromConstantByteArray(jpeg))
                                 .append(ShardSchemas.WIDTH, width)
                                 .append(ShardSchemas.HEIGHT, height), offset));
                         offset++;
@@ -206,12 +197,7 @@ final class TestDatasets {
     /** A shard writer as the shard writer configures one: zstd, small pages, the lineage in the footer. */
     private static ParquetWriter<Group> writer(Path file, MessageType schema, ShardTable table, int rows, List<OffsetRange> sources,
             long rowGroupBytes) throws IOException {
-        ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, table, ShardSchemas.schemaName(table), "test", rows,
-                sources, "shardline/test");
-        return ExampleParquetWriter.builder(new LocalOutputFile(file))
-                .withType(schema).withConf(new Configuration(false)).withCompressionCodec(CompressionCodecName.ZSTD)
-                .withRowGroupSize(rowGroupBytes).withPageSize(8 * 1024)
-                .withExtraMetaData(Map.of(ShardLineage.FOOTER_KEY, ManifestCodec.lineageToJson(lineage))).build();
+        return GroupShardWriter.open(file, table, "test", rows, sources, rowGroupBytes, 8 * 1024);
     }
 
     /** The provenance columns of a sample row: topic, partition 0, the offset, and times derived from it. */
@@ -224,7 +210,7 @@ final class TestDatasets {
     }
 
     /** The token ids of a sequence: up to 300 values derived from its id, none for every seventh row. */
-    static int[] tokens(String id) {
+    public static int[] tokens(String id) {
         int row = Integer.parseInt(id.substring(id.indexOf("-r") + 2));
         if (row % 7 == 0) {
             return new int[0];
@@ -237,22 +223,22 @@ final class TestDatasets {
         return out;
     }
 
-    static int[] uniform(int shards, int rows) {
+    public static int[] uniform(int shards, int rows) {
         int[] out = new int[shards];
         java.util.Arrays.fill(out, rows);
         return out;
     }
 
-    static DatasetStore store(Path root, String dataset) {
+    public static DatasetStore store(Path root, String dataset) {
         return new DatasetStore(dataset, root.toUri(), new Configuration(false), 16 << 20);
     }
 
-    static String id(int shard, int row) {
+    public static String id(int shard, int row) {
         return "s" + shard + "-r" + row;
     }
 
     /** The image bytes of a row: the id's bytes, then a pattern seeded by it, {@code size} bytes in all. */
-    static byte[] image(String id, int size) {
+    public static byte[] image(String id, int size) {
         byte[] b = new byte[Math.max(size, id.length())];
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(idBytes, 0, b, 0, idBytes.length);
