@@ -1,14 +1,15 @@
 package io.shardline.bench;
 
-import io.shardline.format.S3Options;
+import io.shardline.bench.internal.ProcessCpu;
+import io.shardline.config.Settings;
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederClient;
-import io.shardline.config.Settings;
 import io.shardline.feeder.FeederOptions;
 import io.shardline.feeder.FeederServer;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.S3Access;
+import io.shardline.format.S3Options;
 import io.shardline.format.ShardEntry;
 import io.shardline.localstack.EmbeddedS3;
 import java.io.PrintStream;

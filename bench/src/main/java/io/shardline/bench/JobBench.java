@@ -1,10 +1,16 @@
 package io.shardline.bench;
 
+import io.shardline.bench.internal.ConsumerBaseline;
+import io.shardline.bench.internal.FloorBaseline;
+import io.shardline.bench.internal.ProcessCpu;
+import io.shardline.bench.internal.SqlBaseline;
+import io.shardline.bench.internal.ThreadCpu;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.Modality;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
+import io.shardline.pipeline.JobConfig;
 import io.shardline.pipeline.JobOptions;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
@@ -22,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.flink.configuration.CheckpointingOptions;
-import io.shardline.pipeline.JobConfig;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

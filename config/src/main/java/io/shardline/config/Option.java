@@ -1,5 +1,6 @@
 package io.shardline.config;
 
+import io.shardline.config.internal.Units;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardline.feeder.FeederMetrics;
-import io.shardline.feeder.FeederOptions;
 import io.shardline.config.Option;
+import io.shardline.feeder.FeederOptions;
+import io.shardline.feeder.internal.FeederMetrics;
 import io.shardline.pipeline.OptionsCatalog;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -38,7 +38,7 @@ public record FeedRequest(String dataset, long version, String table, List<Strin
         int worldSize, int rank, int batchSize, int shuffleWindow, boolean dropLast, long consumed, int worker, int numWorkers) {
 
     /** A ticket or command is at most this long; anything longer is refused before it is parsed. */
-    static final int MAX_JSON_BYTES = 64 * 1024;
+    public static final int MAX_JSON_BYTES = 64 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

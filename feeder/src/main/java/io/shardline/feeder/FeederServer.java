@@ -1,8 +1,15 @@
 package io.shardline.feeder;
 
-import io.shardline.config.Settings;
-import io.shardline.format.S3Options;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.shardline.config.Settings;
+import io.shardline.feeder.internal.BearerTokens;
+import io.shardline.feeder.internal.Catalog;
+import io.shardline.feeder.internal.FeederMetrics;
+import io.shardline.feeder.internal.FeederProducer;
+import io.shardline.feeder.internal.IpcDataPlane;
+import io.shardline.feeder.internal.PemTls;
+import io.shardline.feeder.internal.ShardCache;
+import io.shardline.format.S3Options;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;

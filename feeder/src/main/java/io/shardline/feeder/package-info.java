@@ -5,9 +5,9 @@
  * ({@code FeederClasspathTest} holds it to that).
  *
  * <p>Reading order: {@link io.shardline.feeder.FeedRequest} (what a rank asks for),
- * {@link io.shardline.feeder.EpochPlan} (the epoch's order), {@link io.shardline.feeder.RankSchedule} (a
- * rank's share), {@link io.shardline.feeder.FeederProducer} and {@link io.shardline.feeder.FeedStream} (the
- * Flight calls), {@link io.shardline.feeder.ShardCache} and {@link io.shardline.feeder.ShardDecoder} (shards
+ * {@link io.shardline.feeder.internal.EpochPlan} (the epoch's order), {@link io.shardline.feeder.internal.RankSchedule} (a
+ * rank's share), {@link io.shardline.feeder.internal.FeederProducer} and {@link io.shardline.feeder.internal.FeedStream} (the
+ * Flight calls), {@link io.shardline.feeder.internal.ShardCache} and {@link io.shardline.feeder.internal.ShardDecoder} (shards
  * from storage to Arrow), {@link io.shardline.feeder.FeederServer} (wiring, options, {@code main}).
  */
 package io.shardline.feeder;

@@ -2,6 +2,7 @@ package io.shardline.feeder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.feeder.internal.IpcDataPlane;
 import io.shardline.testkit.ShardFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

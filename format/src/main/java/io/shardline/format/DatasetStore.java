@@ -1,5 +1,6 @@
 package io.shardline.format;
 
+import io.shardline.format.internal.ManifestCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
 package io.shardline.format;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import io.shardline.format.internal.ManifestCodec;
 import java.util.List;
 import java.util.Objects;
 
@@ -36,5 +37,15 @@ public record ShardLineage(
         Objects.requireNonNull(schemaName, "schemaName");
         Objects.requireNonNull(configFingerprint, "configFingerprint");
         sources = List.copyOf(sources);
+    }
+
+    /** The footer's JSON form of this lineage. */
+    public String toJson() {
+        return ManifestCodec.lineageToJson(this);
+    }
+
+    /** A lineage from its footer JSON, of this format version or an earlier one. */
+    public static ShardLineage fromJson(String json) {
+        return ManifestCodec.lineageFromJson(json);
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.shardline.format.Modality;
+import io.shardline.ingest.internal.TextEnvelopeScanner;
+import io.shardline.ingest.internal.Utf8;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -322,7 +324,7 @@ public final class EnvelopeDecoder {
     }
 
     /** Epoch milliseconds (all digits) or an ISO-8601 instant; anything else is an invalid value. */
-    static long parseTime(String text) {
+    public static long parseTime(String text) {
         try {
             if (!text.isEmpty() && Character.isDigit(text.charAt(0)) && text.chars().allMatch(Character::isDigit)) {
                 return Long.parseLong(text);
@@ -384,11 +386,11 @@ public final class EnvelopeDecoder {
     }
 
     /** A validation failure: carries its reason, no stack trace (it is control flow, not a bug). */
-    static final class Rejected extends RuntimeException {
+    public static final class Rejected extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final DeadLetterReason reason;
 
-        Rejected(DeadLetterReason reason, String message) {
+        public Rejected(DeadLetterReason reason, String message) {
             super(message, null, false, false);
             this.reason = reason;
         }

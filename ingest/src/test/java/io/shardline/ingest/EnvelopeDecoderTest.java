@@ -3,6 +3,7 @@ package io.shardline.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.format.Modality;
+import io.shardline.ingest.internal.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

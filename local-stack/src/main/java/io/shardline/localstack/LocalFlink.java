@@ -1,5 +1,6 @@
 package io.shardline.localstack;
 
+import io.shardline.localstack.internal.MiniClusterExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,8 +2,6 @@ package io.shardline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardline.testkit.EmbeddedStack;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardSchemas;
@@ -12,12 +10,13 @@ import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
 import io.shardline.pipeline.testutils.FailingMapper;
-import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.pipeline.testutils.Throttle;
 import io.shardline.preprocess.PreprocessOptions;
-import io.shardline.preprocess.sensor.SensorWindower;
+import io.shardline.preprocess.internal.sensor.SensorWindower;
 import io.shardline.shardwriter.Datasets;
+import io.shardline.testkit.EmbeddedStack;
+import io.shardline.testkit.ShardRows;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.example.data.Group;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sensor windows in the running job: readings out of order within the watermark's bound are put in order,

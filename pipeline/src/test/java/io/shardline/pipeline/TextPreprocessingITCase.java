@@ -2,21 +2,20 @@ package io.shardline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardline.testkit.EmbeddedStack;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import io.shardline.format.DatasetManifest;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
 import io.shardline.pipeline.testutils.FailingMapper;
-import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.pipeline.testutils.Throttle;
-import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.preprocess.FilterReason;
-import io.shardline.preprocess.text.QualityRules;
-import io.shardline.preprocess.text.TextNormalizer;
-import io.shardline.preprocess.text.Tokenizer;
+import io.shardline.preprocess.PreprocessOptions;
+import io.shardline.preprocess.Tokenizer;
+import io.shardline.preprocess.internal.text.QualityRules;
+import io.shardline.preprocess.internal.text.TextNormalizer;
 import io.shardline.shardwriter.Datasets;
+import io.shardline.testkit.EmbeddedStack;
+import io.shardline.testkit.ShardRows;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.Duration;
@@ -39,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Text preprocessing in the running job: normalization, quality rules, PII redaction, exact and near dedup

@@ -2,10 +2,10 @@ package io.shardline.preprocess;
 
 import io.shardline.config.Option;
 import io.shardline.config.Settings;
-import io.shardline.preprocess.image.ImageTransform;
-import io.shardline.preprocess.sensor.SensorWindower;
-import io.shardline.preprocess.text.PiiRedactor;
-import io.shardline.preprocess.text.QualityRules;
+import io.shardline.preprocess.internal.image.ImageTransform;
+import io.shardline.preprocess.internal.sensor.SensorWindower;
+import io.shardline.preprocess.internal.text.PiiRedactor;
+import io.shardline.preprocess.internal.text.QualityRules;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;

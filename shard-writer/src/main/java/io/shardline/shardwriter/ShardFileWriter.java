@@ -1,6 +1,9 @@
 package io.shardline.shardwriter;
 
 import io.shardline.format.ShardTable;
+import io.shardline.shardwriter.internal.RowWriters;
+import io.shardline.shardwriter.internal.ShardParquetBuilder;
+import io.shardline.shardwriter.internal.ShardRowWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.parquet.hadoop.ParquetWriter;

@@ -2,6 +2,10 @@ package io.shardline.shardwriter;
 
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardTable;
+import io.shardline.shardwriter.internal.RowWriters;
+import io.shardline.shardwriter.internal.ShardParquetBuilder;
+import io.shardline.shardwriter.internal.ShardRowWriter;
+import io.shardline.shardwriter.internal.SizeOrCheckpointRollingPolicy;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;

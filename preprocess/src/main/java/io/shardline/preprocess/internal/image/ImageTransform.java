@@ -1,0 +1,345 @@
+package io.shardline.preprocess.internal.image;
+
+import io.shardline.ingest.EnvelopeDecoder;
+import io.shardline.preprocess.FilterReason;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOReadProgressListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * The image steps, pure and per image: read the header and refuse an image above the pixel cap before
+ * decoding; decode (JPEG, PNG) within a time bound, treating decoder warnings (a truncated file) as failure;
+ * apply the EXIF orientation; convert to RGB (alpha composited on white); resize so that the shorter side is
+ * {@code shorterSide} (downscaling only, in halving steps with bilinear filtering and a final bicubic step,
+ * which avoids the aliasing of a single large step); optionally crop the centre square; encode as JPEG at
+ * {@code jpegQuality} or as raw uint8 RGB in height-width-channel order. Also computes a 64-bit difference
+ * hash (dHash) of the oriented image for near-duplicate detection.
+ */
+public final class ImageTransform implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String RAW_RGB8 = "raw/rgb8";
+
+    /** How the processed image is stored. */
+    public enum Output { JPEG, RAW_RGB }
+
+    /** Why an image was refused. */
+    public static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final FilterReason reason;
+
+        Refused(FilterReason reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public FilterReason reason() {
+            return reason;
+        }
+    }
+
+
+    /** The processed image and what the row records about it. */
+    public record Result(byte[] data, String format, int width, int height, int originalWidth, int originalHeight, long dhash) {}
+
+    private final long maxPixels;
+    private final Duration decodeTimeout;
+    private final int shorterSide;
+    private final boolean centerCrop;
+    private final Output output;
+    private final float jpegQuality;
+
+    /**
+     * @param shorterSide target length of the shorter side; 0 keeps the size
+     * @param jpegQuality 1 to 100
+     */
+    public ImageTransform(long maxPixels, Duration decodeTimeout, int shorterSide, boolean centerCrop, Output output, int jpegQuality) {
+        if (maxPixels < 1 || shorterSide < 0 || jpegQuality < 1 || jpegQuality > 100 || decodeTimeout.isNegative()) {
+            throw new IllegalArgumentException("invalid image settings: max pixels " + maxPixels + ", shorter side " + shorterSide
+                    + ", JPEG quality " + jpegQuality + ", decode timeout " + decodeTimeout);
+        }
+        this.maxPixels = maxPixels;
+        this.decodeTimeout = decodeTimeout;
+        this.shorterSide = shorterSide;
+        this.centerCrop = centerCrop;
+        this.output = output;
+        this.jpegQuality = jpegQuality / 100f;
+    }
+
+    public Result apply(byte[] encoded) throws Refused {
+        ImageHeader header;
+        try {
+            header = ImageHeader.read(encoded);
+        } catch (ImageHeader.Unreadable e) {
+            throw new Refused(FilterReason.IMAGE_UNDECODABLE, e.getMessage());
+        }
+        if (header.pixels() > maxPixels) {
+            throw new Refused(FilterReason.IMAGE_TOO_MANY_PIXELS, header.width() + " x " + header.height() + " pixels exceeds the cap of " + maxPixels);
+        }
+        BufferedImage oriented = orient(rgb(decode(encoded)), header.orientation());
+        long hash = dhash(oriented);
+        BufferedImage resized = resize(oriented);
+        if (centerCrop && shorterSide > 0) {
+            int side = Math.min(resized.getWidth(), resized.getHeight());
+            resized = resized.getSubimage((resized.getWidth() - side) / 2, (resized.getHeight() - side) / 2, side, side);
+        }
+        byte[] data = output == Output.JPEG ? jpeg(resized) : rawRgb(resized);
+        return new Result(data, output == Output.JPEG ? EnvelopeDecoder.JPEG : RAW_RGB8, resized.getWidth(), resized.getHeight(), oriented.getWidth(),
+                oriented.getHeight(), hash);
+    }
+
+    private BufferedImage decode(byte[] encoded) throws Refused {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new Refused(FilterReason.IMAGE_UNDECODABLE, "no decoder for this image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long deadline = System.nanoTime() + decodeTimeout.toNanos();
+                boolean[] timedOut = {false};
+                String[] warning = {null};
+                reader.addIIOReadWarningListener((source, message) -> warning[0] = message);
+                reader.addIIOReadProgressListener(new AbortAfter(deadline, timedOut));
+                BufferedImage image = reader.read(0);
+                if (timedOut[0]) {
+                    throw new Refused(FilterReason.IMAGE_DECODE_TIMEOUT, "decoding took longer than " + decodeTimeout);
+                }
+                if (warning[0] != null || image == null) {
+                    throw new Refused(FilterReason.IMAGE_UNDECODABLE, "decoder: " + (warning[0] == null ? "no image" : warning[0]));
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            // ImageIO reports corrupt data as IIOException and, for some malformed files, as runtime exceptions.
+            throw new Refused(FilterReason.IMAGE_UNDECODABLE, "decoder: " + e.getMessage());
+        }
+    }
+
+    /** Asks the reader to stop once the deadline has passed; the reader checks between rows. */
+    private static final class AbortAfter implements IIOReadProgressListener {
+        private final long deadline;
+        private final boolean[] timedOut;
+
+        AbortAfter(long deadline, boolean[] timedOut) {
+            this.deadline = deadline;
+            this.timedOut = timedOut;
+        }
+
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            if (System.nanoTime() > deadline) {
+                timedOut[0] = true;
+                source.abort();
+            }
+        }
+
+        @Override public void sequenceStarted(ImageReader source, int minIndex) {}
+        @Override public void sequenceComplete(ImageReader source) {}
+        @Override public void imageStarted(ImageReader source, int imageIndex) {}
+        @Override public void imageComplete(ImageReader source) {}
+        @Override public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
+        @Override public void thumbnailProgress(ImageReader source, float percentageDone) {}
+        @Override public void thumbnailComplete(ImageReader source) {}
+        @Override public void readAborted(ImageReader source) {}
+    }
+
+    /**
+     * Applies EXIF orientation 2 to 8 to an RGB image (1 is as stored): the output pixel (x, y) is taken from
+     * the stored image at the position the EXIF definition names.
+     */
+    static BufferedImage orient(BufferedImage in, int orientation) {
+        if (orientation <= 1 || orientation > 8) {
+            return in;
+        }
+        int w = in.getWidth();
+        int h = in.getHeight();
+        int[] src = new int[w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(row(in, y, row), 0, src, y * w, w);
+        }
+        boolean swap = orientation >= 5;
+        int ow = swap ? h : w;
+        int oh = swap ? w : h;
+        int[] dst = new int[ow * oh];
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - x; sy = y; }            // mirrored horizontally
+                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }    // turned 180 degrees
+                    case 4 -> { sx = x; sy = h - 1 - y; }            // mirrored vertically
+                    case 5 -> { sx = y; sy = x; }                    // transposed
+                    case 6 -> { sx = y; sy = h - 1 - x; }            // to be turned 90 degrees clockwise
+                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }    // transversed
+                    default -> { sx = w - 1 - y; sy = x; }           // 8: to be turned 90 degrees anticlockwise
+                }
+                dst[y * ow + x] = src[sy * w + sx];
+            }
+        }
+        BufferedImage out = new BufferedImage(ow, oh, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, ow, oh, dst, 0, ow);
+        return out;
+    }
+
+    /**
+     * The image as opaque 8-bit RGB, transparency composited on white. The two layouts decoders produce for
+     * colour images (packed ints, interleaved bytes) are kept as they are: a conversion per image would cost
+     * more than the rest of the steps.
+     */
+    static BufferedImage rgb(BufferedImage in) {
+        if (in.getType() == BufferedImage.TYPE_INT_RGB || in.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            return in;
+        }
+        BufferedImage out = new BufferedImage(in.getWidth(), in.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, in.getWidth(), in.getHeight());
+        g.drawImage(in, 0, 0, null);
+        g.dispose();
+        return out;
+    }
+
+    private BufferedImage resize(BufferedImage in) {
+        int shorter = Math.min(in.getWidth(), in.getHeight());
+        if (shorterSide == 0 || shorter <= shorterSide) {
+            return in;
+        }
+        double scale = (double) shorterSide / shorter;
+        int targetW = Math.max(1, (int) Math.round(in.getWidth() * scale));
+        int targetH = Math.max(1, (int) Math.round(in.getHeight() * scale));
+        BufferedImage current = in;
+        // Halve with bilinear filtering while more than twice too large, then one bicubic step.
+        while (current.getWidth() / 2 >= targetW && current.getHeight() / 2 >= targetH) {
+            current = scaled(current, current.getWidth() / 2, current.getHeight() / 2, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        }
+        return scaled(current, targetW, targetH, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    }
+
+    private static BufferedImage scaled(BufferedImage in, int w, int h, Object interpolation) {
+        // Interleaved bytes: what the JPEG encoder takes without converting.
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        g.drawImage(in, 0, 0, w, h, null);
+        g.dispose();
+        return out;
+    }
+
+    private byte[] jpeg(BufferedImage image) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(jpegQuality);
+            writer.write(null, new IIOImage(image, null, null), p);
+        } catch (IOException e) {
+            throw new IllegalStateException("JPEG encoding failed in memory", e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Row {@code y} as packed 0xRRGGBB ints: straight from the pixel buffer for the two RGB layouts, through
+     * the colour model otherwise.
+     */
+    static int[] row(BufferedImage image, int y, int[] row) {
+        int w = image.getWidth();
+        if (image.getType() == BufferedImage.TYPE_INT_RGB && image.getRaster().getParent() == null) {
+            int[] data = ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
+            System.arraycopy(data, y * w, row, 0, w);
+            return row;
+        }
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && image.getRaster().getParent() == null) {
+            byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+            for (int x = 0, i = y * w * 3; x < w; x++, i += 3) {
+                row[x] = (data[i + 2] & 0xff) << 16 | (data[i + 1] & 0xff) << 8 | (data[i] & 0xff);
+            }
+            return row;
+        }
+        image.getRGB(0, y, w, 1, row, 0, w);
+        return row;
+    }
+
+    /** uint8 pixels, row by row, R G B per pixel. */
+    static byte[] rawRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[w * h * 3];
+        int[] row = new int[w];
+        int i = 0;
+        for (int y = 0; y < h; y++) {
+            row(image, y, row);
+            for (int x = 0; x < w; x++) {
+                int p = row[x];
+                out[i++] = (byte) (p >> 16);
+                out[i++] = (byte) (p >> 8);
+                out[i++] = (byte) p;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * dHash: the image in 9 x 8 grey levels (area averages); bit {@code 8 * y + x} is set when pixel (x, y) is
+     * brighter than pixel (x + 1, y). Near-identical images differ in few bits.
+     */
+    public static long dhash(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        // Integer luma (0.299, 0.587, 0.114 scaled by 1000) summed per cell; the cell of each column computed once.
+        long[] sums = new long[72];
+        int[] counts = new int[72];
+        int[] cellOfColumn = new int[w];
+        for (int x = 0; x < w; x++) {
+            cellOfColumn[x] = Math.min(8, x * 9 / w);
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            row(image, y, row);
+            int base = Math.min(7, y * 8 / h) * 9;
+            for (int x = 0; x < w; x++) {
+                int p = row[x];
+                int cell = base + cellOfColumn[x];
+                sums[cell] += 299 * ((p >> 16) & 0xff) + 587 * ((p >> 8) & 0xff) + 114 * (p & 0xff);
+                counts[cell]++;
+            }
+        }
+        long hash = 0;
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                int left = y * 9 + x;
+                // Compare the cells' means without dividing: left/cl > right/cr  <=>  left * cr > right * cl.
+                if (sums[left] * Math.max(1, counts[left + 1]) > sums[left + 1] * Math.max(1, counts[left])) {
+                    hash |= 1L << (8 * y + x);
+                }
+            }
+        }
+        return hash;
+    }
+}
