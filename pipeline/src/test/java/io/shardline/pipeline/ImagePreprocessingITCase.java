@@ -6,8 +6,6 @@ import static io.shardline.localstack.SyntheticImages.photo;
 import static io.shardline.localstack.SyntheticImages.pngDeclaring;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardline.testkit.EmbeddedStack;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardSchemas;
@@ -15,12 +13,13 @@ import io.shardline.format.ShardTable;
 import io.shardline.ingest.EnvelopeDecoder;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
-import io.shardline.pipeline.testutils.FailingMapper;
-import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
-import io.shardline.pipeline.testutils.Throttle;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
+import io.shardline.testkit.EmbeddedStack;
+import io.shardline.testkit.FailingMapper;
+import io.shardline.testkit.ShardRows;
+import io.shardline.testkit.Throttle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +43,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.example.data.Group;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Image preprocessing in the running job: good pictures, generated and real (two public-domain photographs),

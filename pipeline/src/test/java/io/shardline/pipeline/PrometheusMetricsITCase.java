@@ -2,12 +2,12 @@ package io.shardline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardline.ingest.Ingested;
 import io.shardline.ingest.IngestOptions;
+import io.shardline.ingest.Ingested;
 import io.shardline.localstack.LocalStack;
 import io.shardline.pipeline.testutils.TestJobs;
-import io.shardline.pipeline.testutils.Throttle;
 import io.shardline.preprocess.PreprocessOptions;
+import io.shardline.testkit.Throttle;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

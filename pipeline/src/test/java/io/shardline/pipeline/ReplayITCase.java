@@ -2,17 +2,16 @@ package io.shardline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardline.testkit.EmbeddedStack;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.IngestOptions;
-import io.shardline.testkit.ShardRows;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.ShardWriterOptions;
+import io.shardline.testkit.EmbeddedStack;
+import io.shardline.testkit.ShardRows;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.example.data.Group;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Replay: the same raw topics re-derived into a new dataset, bounded by time or by offsets. Records are

@@ -1,4 +1,4 @@
-package io.shardline.pipeline.testutils;
+package io.shardline.testkit;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
