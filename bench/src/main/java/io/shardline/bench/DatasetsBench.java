@@ -11,26 +11,9 @@ import org.apache.hadoop.conf.Configuration;
  * Writes the feeder benchmark's datasets to a local folder, published as versions: what the Python loader
  * benchmark ({@code python/bench/bench_loaders.py}) serves with a feeder and converts for the other loaders.
  */
-public final class DatasetsBench {
+public record DatasetsBench(Path into, int images, int imageBytes, int sequences, int sequenceLength) {
 
-    private final Path into;
-    private final int images;
-    private final int imageBytes;
-    private final int sequences;
-    private final int sequenceLength;
-
-    /** What to measure: the command line's flags of the same names. */
-    public record Params(Path into, int images, int imageBytes, int sequences, int sequenceLength) {}
-
-    public DatasetsBench(Params params) {
-        this.into = params.into();
-        this.images = params.images();
-        this.imageBytes = params.imageBytes();
-        this.sequences = params.sequences();
-        this.sequenceLength = params.sequenceLength();
-    }
-
-    /** Runs the benchmark and prints its tables; the exit code: 0 when every check held. */
+    /** Writes both datasets and prints where they are; 2, writing nothing, when the folder already holds one. */
     public int run(PrintStream out) throws Exception {
         Path root = into.toAbsolutePath().normalize();
         if (Files.exists(root.resolve("images")) || Files.exists(root.resolve("tokens"))) {

@@ -58,20 +58,14 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
  * feeder to one consumer and to several, for image-sized samples and for token sequences; (c) a worker reading
  * the same shards itself with parquet-hadoop from the S3-compatible server. Datasets live on the embedded
  * S3-compatible server, as they would on object storage.
+ *
+ * <p>Its components are the {@code shardline bench} command's flags of the same names.
  */
-public final class FeederBench {
+public record FeederBench(int images, int imageBytes, int sequences, int sequenceLength, int consumers, int batchSize, int repeat,
+        Path dataDir) {
 
     /** What one A100 consumes training ResNet-50, images per second. */
     static final double A100_IMAGES_PER_SECOND = 2_470;
-
-    private final int images;
-    private final int imageBytes;
-    private final int sequences;
-    private final int sequenceLength;
-    private final int consumers;
-    private final int batchSize;
-    private final int repeat;
-    private final Path dataDir;
 
     /** Bytes and samples moved in a time, with the process CPU time it took. */
     record Rate(long bytes, long samples, double seconds, double cpuSeconds, double firstBatchSeconds) {
@@ -82,20 +76,6 @@ public final class FeederBench {
         double samplesPerSecond() {
             return samples / seconds;
         }
-    }
-
-    /** What to measure: the command line's flags of the same names. */
-    public record Params(int images, int imageBytes, int sequences, int sequenceLength, int consumers, int batchSize, int repeat, Path dataDir) {}
-
-    public FeederBench(Params params) {
-        this.images = params.images();
-        this.imageBytes = params.imageBytes();
-        this.sequences = params.sequences();
-        this.sequenceLength = params.sequenceLength();
-        this.consumers = params.consumers();
-        this.batchSize = params.batchSize();
-        this.repeat = params.repeat();
-        this.dataDir = params.dataDir();
     }
 
     /** Runs the benchmark and prints its tables; the exit code: 0 when every check held. */

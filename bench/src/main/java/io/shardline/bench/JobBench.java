@@ -36,17 +36,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * Pass-through throughput, Kafka to committed Parquet shards, per modality, against the rate at which a
  * plain KafkaConsumer drains the same topic in the same process: the ratio says how much of the broker's
  * read rate the pipeline keeps.
+ *
+ * <p>Its components are the {@code shardline bench} command's flags of the same names.
  */
-public final class JobBench {
-
-    private final long records;
-    private final List<String> modalities;
-    private final int parallelism;
-    private final Path dataDir;
-    private final int repeat;
-    private final boolean threadCpu;
-    private final boolean sqlBaseline;
-    private final boolean preprocess;
+public record JobBench(long records, List<String> modalities, int parallelism, Path dataDir, int repeat, boolean threadCpu,
+        boolean sqlBaseline, boolean preprocess, Progress progress) {
 
     private static final long WARM_UP_RECORDS = 20_000;
     private static final double MIN_STEADY_SECS = 4.0;
@@ -54,27 +48,9 @@ public final class JobBench {
     record Result(Modality modality, long records, long bytes, double consumerSecs, double jobSecs, double jobCpuSecs, long rows,
             long shardBytes, SqlBaseline.Run sql, double floorCpuSecs, long tokens) {}
 
-    /** What to measure: the command line's flags of the same names. */
-    public record Params(long records, List<String> modalities, int parallelism, Path dataDir, int repeat, boolean threadCpu,
-            boolean sqlBaseline, boolean preprocess) {}
-
     /** Where a long step says how far it is: {@code start(label, total)} gives the consumer of counts done. */
     public interface Progress {
         LongConsumer start(String label, long total);
-    }
-
-    private final Progress progress;
-
-    public JobBench(Params params, Progress progress) {
-        this.progress = progress;
-        this.records = params.records();
-        this.modalities = params.modalities();
-        this.parallelism = params.parallelism();
-        this.dataDir = params.dataDir();
-        this.repeat = params.repeat();
-        this.threadCpu = params.threadCpu();
-        this.sqlBaseline = params.sqlBaseline();
-        this.preprocess = params.preprocess();
     }
 
     /** Runs the benchmark and prints its tables; the exit code: 0 when every check held. */

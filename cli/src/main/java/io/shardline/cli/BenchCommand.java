@@ -57,9 +57,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobBench.Params params = new JobBench.Params(records, modalities, parallelism, dataDir, repeat, threadCpu, sqlBaseline,
-                preprocess);
-        return new JobBench(params, BenchCommand::progressBar).run(common.load(), System.out);
+        return new JobBench(records, modalities, parallelism, dataDir, repeat, threadCpu, sqlBaseline, preprocess,
+                BenchCommand::progressBar).run(common.load(), System.out);
     }
 
     /** A progress bar on standard error for each step; the last count (the total) ends its line. */

@@ -32,6 +32,6 @@ final class DatasetsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new DatasetsBench(new DatasetsBench.Params(into, images, imageBytes, sequences, sequenceLength)).run(System.out);
+        return new DatasetsBench(into, images, imageBytes, sequences, sequenceLength).run(System.out);
     }
 }

@@ -43,7 +43,7 @@ final class FeederBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new FeederBench(new FeederBench.Params(images, imageBytes, sequences, sequenceLength, consumers, batchSize, repeat, dataDir))
+        return new FeederBench(images, imageBytes, sequences, sequenceLength, consumers, batchSize, repeat, dataDir)
                 .run(System.out);
     }
 }

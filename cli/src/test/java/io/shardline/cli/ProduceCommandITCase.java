@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.format.Modality;
 import io.shardline.ingest.EnvelopeDecoder;
-import io.shardline.ingest.Ingested;
 import io.shardline.ingest.IngestOptions;
-import io.shardline.localstack.EmbeddedKafka;
+import io.shardline.ingest.Ingested;
 import io.shardline.localstack.SyntheticImages;
+import io.shardline.testkit.KafkaBroker;
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -32,30 +30,18 @@ import picocli.CommandLine;
  */
 class ProduceCommandITCase {
 
-    @TempDir
-    static Path tmp;
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(tmp.resolve("kafka"));
-        kafka.createTopics(1, List.of("raw.text", "raw.image", "raw.sensor"));
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.withTopics(1, List.of("raw.text", "raw.image", "raw.sensor"));
 
     static List<Ingested> produceAndDecode(Modality m, String... args) {
         List<String> all = new ArrayList<>(List.of("produce", m.id()));
         all.addAll(List.of(args));
-        all.addAll(List.of("--set", "shardline.ingest.bootstrap-servers=" + kafka.bootstrapServers(), "--source", "test"));
+        all.addAll(List.of("--set", "shardline.ingest.bootstrap-servers=" + KAFKA.get().bootstrapServers(), "--source", "test"));
         assertThat(new CommandLine(new Main()).execute(all.toArray(String[]::new))).isZero();
         String topic = "raw." + m.id();
         EnvelopeDecoder decoder = new EnvelopeDecoder(IngestOptions.limits(io.shardline.config.Settings.empty()));
         List<Ingested> out = new ArrayList<>();
-        Map<String, Object> c = new java.util.HashMap<>(kafka.clientConfig());
+        Map<String, Object> c = new java.util.HashMap<>(KAFKA.get().clientConfig());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
@@ -72,7 +58,7 @@ class ProduceCommandITCase {
 
     @Test
     void textFilesJsonLinesAndCsvBecomeTextRecords() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("text"));
+        Path dir = Files.createDirectories(KAFKA.dir().resolve("text"));
         Files.writeString(dir.resolve("a.jsonl"), "{\"id\":\"j1\",\"source\":\"s\",\"event_time\":1764000000000,\"text\":\"first line\"}\n\n"
                 + "{\"id\":\"j2\",\"source\":\"s\",\"event_time\":\"2026-11-26T07:00:00Z\",\"text\":\"second\"}\n");
         Files.writeString(dir.resolve("b.csv"), "id,event_time,text\nc1,1764000000001,\"quoted, with a comma and \"\"quotes\"\"\"\n");
@@ -88,18 +74,18 @@ class ProduceCommandITCase {
     @Test
     void imageFoldersBecomeImageRecordsLabelledByFolder() throws Exception {
         for (String label : List.of("cat", "dog")) {
-            Path d = Files.createDirectories(tmp.resolve("images").resolve(label));
+            Path d = Files.createDirectories(KAFKA.dir().resolve("images").resolve(label));
             Files.write(d.resolve(label + "-1.png"), SyntheticImages.encode(SyntheticImages.solid(8, 8, Color.BLACK), "png"));
             Files.writeString(d.resolve("notes.md"), "not an image");
         }
-        List<Ingested> records = produceAndDecode(Modality.IMAGE, tmp.resolve("images").toString(), "--label-from-folder");
+        List<Ingested> records = produceAndDecode(Modality.IMAGE, KAFKA.dir().resolve("images").toString(), "--label-from-folder");
         assertThat(records).noneMatch(Ingested::isDeadLetter);
         assertThat(records).extracting(r -> r.image().id() + ":" + r.image().label()).containsExactly("cat-1:cat", "dog-1:dog");
     }
 
     @Test
     void sensorCsvColumnsBecomeChannels() throws Exception {
-        Path csv = Files.writeString(tmp.resolve("readings.csv"), "device_id,event_time,temperature,humidity\n"
+        Path csv = Files.writeString(KAFKA.dir().resolve("readings.csv"), "device_id,event_time,temperature,humidity\n"
                 + "press-3,1764000000000,21.5,0.41\npress-3,1764000060000,21.7,0.40\n");
         List<Ingested> records = produceAndDecode(Modality.SENSOR, csv.toString());
         assertThat(records).hasSize(2).noneMatch(Ingested::isDeadLetter);

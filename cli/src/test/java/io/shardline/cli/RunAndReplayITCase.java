@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardTable;
-import io.shardline.localstack.EmbeddedKafka;
+import io.shardline.testkit.KafkaBroker;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -24,24 +22,12 @@ import picocli.CommandLine;
  */
 class RunAndReplayITCase {
 
-    @TempDir
-    static Path tmp;
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(tmp.resolve("kafka"));
-        kafka.createTopics(2, List.of("raw.text", "raw.image", "raw.sensor", "shardline.dead-letter"));
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.withTopics(2, List.of("raw.text", "raw.image", "raw.sensor", "shardline.dead-letter"));
 
     static int shardline(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--set", "shardline.ingest.bootstrap-servers=" + kafka.bootstrapServers(),
+        all.addAll(List.of("--set", "shardline.ingest.bootstrap-servers=" + KAFKA.get().bootstrapServers(),
                 "--set", "shardline.preprocess.text.enabled=false", "--set", "execution.checkpointing.interval=500ms"));
         return new CommandLine(new Main()).execute(all.toArray(String[]::new));
     }
@@ -57,16 +43,16 @@ class RunAndReplayITCase {
         for (int i = 0; i < 40; i++) {
             lines.append("{\"id\":\"d").append(i).append("\",\"source\":\"t\",\"event_time\":1764000000000,\"text\":\"doc ").append(i).append("\"}\n");
         }
-        Path jsonl = Files.writeString(tmp.resolve("docs.jsonl"), lines);
+        Path jsonl = Files.writeString(KAFKA.dir().resolve("docs.jsonl"), lines);
         assertThat(shardline("produce", "text", jsonl.toString())).isZero();
 
-        Path live = tmp.resolve("live");
-        assertThat(shardline("run", "--work-dir", tmp.resolve("run").toString(), "--set", "shardline.ingest.bounded=true",
+        Path live = KAFKA.dir().resolve("live");
+        assertThat(shardline("run", "--work-dir", KAFKA.dir().resolve("run").toString(), "--set", "shardline.ingest.bounded=true",
                 "--set", "shardline.shard-writer.dataset-root=" + live.toUri(), "--set", "shardline.shard-writer.dataset-name=live")).isZero();
         assertThat(textRows(live, "live")).isEqualTo(40);
 
-        Path replayed = tmp.resolve("replayed");
-        assertThat(shardline("replay", "--work-dir", tmp.resolve("replay").toString(), "--from", "0",
+        Path replayed = KAFKA.dir().resolve("replayed");
+        assertThat(shardline("replay", "--work-dir", KAFKA.dir().resolve("replay").toString(), "--from", "0",
                 "--to", Instant.now().plusSeconds(3600).toString(), "--into", replayed.toUri().toString(), "--name", "replayed")).isZero();
         assertThat(textRows(replayed, "replayed")).isEqualTo(40);
         assertThat(textRows(live, "live")).isEqualTo(40);

@@ -1,15 +1,8 @@
 package io.shardline.testkit;
 
 import io.shardline.localstack.LocalStack;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The embedded stack (a Kafka broker, a Flink MiniCluster, optionally the S3-compatible server, all on
@@ -21,12 +14,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *   static final EmbeddedStack STACK = EmbeddedStack.withParallelism(2);
  * </pre>
  */
-public final class EmbeddedStack implements BeforeAllCallback, AfterAllCallback {
+public final class EmbeddedStack extends PerClass<LocalStack> {
 
     private final int parallelism;
     private final UnaryOperator<LocalStack.Builder> options;
-    private Path dir;
-    private LocalStack stack;
 
     private EmbeddedStack(int parallelism, UnaryOperator<LocalStack.Builder> options) {
         this.parallelism = parallelism;
@@ -44,52 +35,11 @@ public final class EmbeddedStack implements BeforeAllCallback, AfterAllCallback 
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
-        dir = Files.createTempDirectory("shardline-" + context.getRequiredTestClass().getSimpleName() + "-");
-        stack = options.apply(LocalStack.builder(dir.resolve("stack")).partitions(parallelism).slots(parallelism)).start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            stack = null;
-            deleteTree(dir);
-        }
-    }
-
-    /** The running stack; only between the class's first and last test. */
-    public LocalStack get() {
-        if (stack == null) {
-            throw new IllegalStateException("the embedded stack runs only while the test class runs; register it with"
-                    + " @RegisterExtension on a static field");
-        }
-        return stack;
-    }
-
-    /** A folder of the test class's own, deleted with the stack: for datasets, checkpoints, scratch files. */
-    public Path dir() {
-        get();
-        return dir;
+    LocalStack start(Path dir) {
+        return options.apply(LocalStack.builder(dir.resolve("stack")).partitions(parallelism).slots(parallelism)).start();
     }
 
     public int parallelism() {
         return parallelism;
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 }

@@ -1,45 +1,38 @@
 package io.shardline.testkit;
 
 import io.shardline.localstack.EmbeddedKafka;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import java.util.List;
 
 /**
  * One embedded Kafka broker on loopback for the tests of one class, without Flink: for tests of what produces
- * to or reads from Kafka. Register it on a static field with {@code @RegisterExtension}.
+ * to or reads from Kafka. Register it on a static field:
+ *
+ * <pre>
+ *   &#64;RegisterExtension
+ *   static final KafkaBroker KAFKA = KafkaBroker.withTopics(2, List.of("raw.text", "raw.image"));
+ * </pre>
  */
-public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
+public final class KafkaBroker extends PerClass<EmbeddedKafka> {
 
-    private Path dir;
-    private EmbeddedKafka kafka;
+    private final int partitions;
+    private final List<String> topics;
 
-    @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
-        dir = Files.createTempDirectory("shardline-kafka-" + context.getRequiredTestClass().getSimpleName() + "-");
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+    private KafkaBroker(int partitions, List<String> topics) {
+        this.partitions = partitions;
+        this.topics = List.copyOf(topics);
+    }
+
+    /** A broker with these topics created, each of {@code partitions} partitions. */
+    public static KafkaBroker withTopics(int partitions, List<String> topics) {
+        return new KafkaBroker(partitions, topics);
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        try {
-            if (kafka != null) {
-                kafka.close();
-            }
-        } finally {
-            kafka = null;
-            EmbeddedStack.deleteTree(dir);
-        }
-    }
-
-    /** The running broker; only while the test class runs. */
-    public EmbeddedKafka get() {
-        if (kafka == null) {
-            throw new IllegalStateException("the broker runs only while the test class runs; register it with"
-                    + " @RegisterExtension on a static field");
+    EmbeddedKafka start(Path dir) {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        if (!topics.isEmpty()) {
+            kafka.createTopics(partitions, topics);
         }
         return kafka;
     }
