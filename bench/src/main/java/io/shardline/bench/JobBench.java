@@ -10,6 +10,7 @@ import io.shardline.format.Modality;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
+import io.shardline.localstack.SampleProducer;
 import io.shardline.pipeline.JobConfig;
 import io.shardline.pipeline.JobOptions;
 import io.shardline.pipeline.ShardlineJob;
@@ -207,7 +208,7 @@ public record JobBench(long records, List<String> modalities, int parallelism, P
         }
         SampleData data = new SampleData(new SampleData.Plan(Long.MAX_VALUE / 4, 0, 1100, 2 << 20, 11));
         LongConsumer p = progress.start("producing " + m.id(), n);
-        long bytes = data.produceOnly(stack.kafka().bootstrapServers(), topicOf, m, n, p);
+        long bytes = new SampleProducer(stack.kafka().bootstrapServers(), data).produceOnly(topicOf, m, n, p);
         p.accept(n);
 
         List<Double> consumerSecs = new ArrayList<>();

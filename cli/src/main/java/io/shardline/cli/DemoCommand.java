@@ -1,6 +1,5 @@
 package io.shardline.cli;
 
-import io.shardline.format.S3Options;
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederClient;
 import io.shardline.feeder.FeederServer;
@@ -8,11 +7,14 @@ import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
 import io.shardline.format.Modality;
+import io.shardline.format.S3Options;
 import io.shardline.format.ShardTable;
 import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
+import io.shardline.localstack.SampleProducer;
+import io.shardline.pipeline.JobConfig;
 import io.shardline.pipeline.JobOptions;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
@@ -38,7 +40,6 @@ import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.flink.configuration.CheckpointingOptions;
-import io.shardline.pipeline.JobConfig;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -154,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             Progress produce = new Progress(System.err, "producing to Kafka", records);
             long t0 = System.nanoTime();
-            long bytesIn = data.produce(stack.kafka().bootstrapServers(), topicOf, 0, records, produce::update);
+            long bytesIn = new SampleProducer(stack.kafka().bootstrapServers(), data).produce(topicOf, 0, records, produce::update);
             produce.done(records);
             double produceSecs = (System.nanoTime() - t0) / 1e9;
 

@@ -2,24 +2,15 @@ package io.shardline.localstack;
 
 import io.shardline.format.Modality;
 import io.shardline.ingest.DeadLetterReason;
-import io.shardline.ingest.EnvelopeDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Properties;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A generated, mixed dataset for the demo, the tests and the benchmark: text, sensor readings and images,
- * with a fraction of deliberately malformed records of every kind the decoder rejects.
+ * with a fraction of deliberately malformed records of every kind the decoder rejects. This class is the plan
+ * and the oracle: what each record is and what must become of it. {@link SampleRecords} writes the records,
+ * {@link SampleProducer} sends them to Kafka.
  *
  * <p>Everything about record {@code i} (its modality, whether and how it is malformed, its id) is a pure
  * function of the seed and {@code i}, so a test can tell from an id alone what must have happened to it. Ids
@@ -31,19 +22,8 @@ public final class SampleData {
     private static final int TEXT_SHARE = 14;
     private static final int SENSOR_SHARE = 5;
 
-    private static final long EVENT_TIME_BASE = 1_764_000_000_000L;
-
-    private static final String[] WORDS = (
-            "the of and to in is was for on that with as by at from his her an were are which this be or had "
-            + "it not but have one their all they been has there when who will more no if out so said what up "
-            + "its about into than them can only other new some could time these two may then do first any my "
-            + "now such like our over man me even most made after also did many before must through back years "
-            + "where much your way well down should because each just those people how too little state good "
-            + "very make world still own see men work long get here between both life being under never day "
-            + "same another know while last might us great old year off come since against go came right used")
-            .split(" ");
-
-    private static final String[] LABELS = {"cat", "dog", "bird", "car", "tree", "boat"};
+    /** Event time of record 0; record {@code i} has {@code EVENT_TIME_BASE + i}. */
+    static final long EVENT_TIME_BASE = 1_764_000_000_000L;
 
     /**
      * What to generate.
@@ -76,7 +56,7 @@ public final class SampleData {
     public static final String EXACT_DUPLICATE = "exact-duplicate";
 
     /** A copy of an earlier document is a copy of the text record this many records before it. */
-    private static final int COPY_DISTANCE = 20;
+    static final int COPY_DISTANCE = 20;
 
     /**
      * The outcome record {@code i} must have. {@code reason} is null for a valid record; {@code filter} is the
@@ -115,18 +95,9 @@ public final class SampleData {
     }
 
     private final Plan plan;
-    private final byte[][] pngs;
-    private final byte[][] jpegs;
 
     public SampleData(Plan plan) {
         this.plan = plan;
-        SplittableRandom r = new SplittableRandom(plan.seed());
-        this.pngs = new byte[8][];
-        this.jpegs = new byte[8][];
-        for (int k = 0; k < 8; k++) {
-            pngs[k] = image(r, "png");
-            jpegs[k] = image(r, "jpeg");
-        }
     }
 
     public Plan plan() {
@@ -222,211 +193,7 @@ public final class SampleData {
         return new Expected(valid, dead, 0, kept, filtered);
     }
 
-    /** Record {@code i} as Kafka will hold it, for the given topics of text, image and sensor. */
-    public ProducerRecord<byte[], byte[]> record(long i, Map<Modality, String> topics) {
-        Fate f = fate(i);
-        long eventTime = EVENT_TIME_BASE + i;
-        byte[] key = f.id().getBytes(StandardCharsets.UTF_8);
-        String topic = topics.get(f.modality());
-        SplittableRandom r = new SplittableRandom(plan.seed() * 31 + i);
-        if (EXACT_DUPLICATE.equals(f.filter())) {
-            // The original's key, so the copy lands in the original's partition, after it: the copy is the one
-            // dropped.
-            long j = i - COPY_DISTANCE;
-            key = fate(j).id().getBytes(StandardCharsets.UTF_8);
-            String body = textBody(plan.textBytes() - 90, new SplittableRandom(plan.seed() * 31 + j));
-            return new ProducerRecord<>(topic, null, eventTime, key,
-                    json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":%d,\"text\":\"%s\"}", f.id(), eventTime, body));
-        }
-        return switch (f.modality()) {
-            case TEXT -> new ProducerRecord<>(topic, null, eventTime, key, textValue(f, eventTime, r));
-            case SENSOR -> new ProducerRecord<>(topic, null, eventTime, key, sensorValue(f, eventTime, r));
-            case IMAGE -> imageRecord(topic, f, eventTime, key, r);
-        };
-    }
-
-    private static String textBody(int target, SplittableRandom r) {
-        StringBuilder text = new StringBuilder(target + 16);
-        while (text.length() < target) {
-            text.append(WORDS[r.nextInt(WORDS.length)]).append(r.nextInt(12) == 0 ? ". " : " ");
-        }
-        text.setLength(target);
-        return text.toString();
-    }
-
-    private byte[] textValue(Fate f, long eventTime, SplittableRandom r) {
-        int target = f.reason() == DeadLetterReason.RECORD_TOO_LARGE ? plan.oversizeTextBytes() : plan.textBytes() - 90;
-        String body = textBody(target, r);
-        if (TOO_FEW_WORDS.equals(f.filter())) {
-            body = "Buy now. Limited offer, today only.";
-        } else if (DUPLICATE_LINES.equals(f.filter())) {
-            body = (body.substring(0, Math.min(80, body.length())).strip() + "\\n").repeat(12);
-        }
-        if (f.reason() == null || f.reason() == DeadLetterReason.RECORD_TOO_LARGE) {
-            return json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":%d,\"text\":\"%s\"}", f.id(), eventTime, body);
-        }
-        return switch (f.reason()) {
-            case INVALID_UTF8 -> {
-                byte[] b = json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":%d,\"text\":\"%s\"}", f.id(), eventTime, body);
-                b[b.length - 10] = (byte) 0xC3; // a lead byte followed by ASCII: not UTF-8
-                yield b;
-            }
-            case MALFORMED_JSON -> json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":%d,\"text\":\"%s", f.id(), eventTime, body);
-            case MISSING_FIELD -> json("{\"id\":\"%s\",\"event_time\":%d,\"text\":\"%s\"}", f.id(), eventTime, body);
-            case WRONG_TYPE -> json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":%d,\"text\":[\"%s\"]}", f.id(), eventTime, body);
-            case JSON_LIMIT_EXCEEDED -> json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":%d,\"text\":\"x\",\"n\":%s1%s}",
-                    f.id(), eventTime, "[".repeat(500), "]".repeat(500));
-            case INVALID_VALUE -> json("{\"id\":\"%s\",\"source\":\"generated\",\"event_time\":\"last tuesday\",\"text\":\"%s\"}", f.id(), body);
-            default -> throw new IllegalStateException("no text sample for " + f.reason());
-        };
-    }
-
-    private byte[] sensorValue(Fate f, long eventTime, SplittableRandom r) {
-        String device = "dev-" + r.nextInt(64);
-        String readings = "{\"temperature\":" + round(15 + r.nextDouble() * 15, 1e3) + ",\"humidity\":" + round(r.nextDouble(), 1e3)
-                + ",\"pressure\":" + round(990 + r.nextDouble() * 30, 1e2) + ",\"vibration\":" + round(r.nextDouble() / 100, 1e5) + "}";
-        if (f.reason() == null) {
-            return json("{\"id\":\"%s\",\"source\":\"plant-7\",\"event_time\":%d,\"device_id\":\"%s\",\"readings\":%s}",
-                    f.id(), eventTime, device, readings);
-        }
-        return switch (f.reason()) {
-            case WRONG_TYPE -> json("{\"id\":\"%s\",\"source\":\"plant-7\",\"event_time\":%d,\"device_id\":\"%s\",\"readings\":{\"temperature\":\"warm\"}}",
-                    f.id(), eventTime, device);
-            case MISSING_FIELD -> json("{\"id\":\"%s\",\"source\":\"plant-7\",\"event_time\":%d,\"readings\":%s}", f.id(), eventTime, readings);
-            case MALFORMED_JSON -> json("{\"id\":\"%s\",\"source\":\"plant-7\",\"event_time\":%d,\"device_id\":\"%s\",\"readings\":%s",
-                    f.id(), eventTime, device, readings.substring(0, readings.length() - 5));
-            case EMPTY_VALUE -> new byte[0];
-            default -> throw new IllegalStateException("no sensor sample for " + f.reason());
-        };
-    }
-
-    private ProducerRecord<byte[], byte[]> imageRecord(String topic, Fate f, long eventTime, byte[] key, SplittableRandom r) {
-        boolean png = r.nextBoolean();
-        byte[] bytes = png ? pngs[r.nextInt(pngs.length)] : jpegs[r.nextInt(jpegs.length)];
-        String contentType = png ? EnvelopeDecoder.PNG : EnvelopeDecoder.JPEG;
-        RecordHeaders h = new RecordHeaders();
-        if (f.reason() != DeadLetterReason.MISSING_HEADER) {
-            h.add(EnvelopeDecoder.HEADER_ID, f.id().getBytes(StandardCharsets.UTF_8));
-        }
-        h.add(EnvelopeDecoder.HEADER_SOURCE, "camera-3".getBytes(StandardCharsets.UTF_8));
-        if (f.reason() == DeadLetterReason.UNKNOWN_CONTENT_TYPE) {
-            contentType = "image/gif";
-        } else if (f.reason() == DeadLetterReason.CONTENT_TYPE_MISMATCH) {
-            contentType = png ? EnvelopeDecoder.JPEG : EnvelopeDecoder.PNG;
-        }
-        h.add(EnvelopeDecoder.HEADER_CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
-        h.add(EnvelopeDecoder.HEADER_LABEL, LABELS[r.nextInt(LABELS.length)].getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(topic, null, eventTime, key, bytes, h);
-    }
-
-    /**
-     * Produces records {@code [from, to)} to Kafka and waits until all are acknowledged.
-     *
-     * @param progress told the number of records sent so far, every few thousand
-     * @return bytes of values sent
-     */
-    public long produce(String bootstrapServers, Map<Modality, String> topics, long from, long to, LongConsumer progress) {
-        return produce(bootstrapServers, topics, from, to, null, progress);
-    }
-
-    private long produce(String bootstrapServers, Map<Modality, String> topics, long from, long to, Modality only,
-            LongConsumer progress) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(EmbeddedKafka.MAX_MESSAGE_BYTES));
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        long bytes = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (long i = from; i < to; i++) {
-                if (only != null && fate(i).modality() != only) {
-                    continue;
-                }
-                ProducerRecord<byte[], byte[]> rec = record(i, topics);
-                bytes += rec.value().length;
-                producer.send(rec, (md, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-                if (failure.get() != null) {
-                    break;
-                }
-                if ((i - from + 1) % 5000 == 0) {
-                    progress.accept(i - from + 1);
-                }
-            }
-            producer.flush();
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("producing sample data failed: " + failure.get().getMessage(), failure.get());
-        }
-        progress.accept(to - from);
-        return bytes;
-    }
-
-    /**
-     * Produces {@code count} records of one modality only (the records of the plan whose fate has that
-     * modality, in order), for per-modality benchmarks.
-     *
-     * @return bytes of values sent
-     */
-    public long produceOnly(String bootstrapServers, Map<Modality, String> topics, Modality modality, long count,
-            LongConsumer progress) {
-        long sent = 0;
-        long bytes = 0;
-        long i = 0;
-        long batch = 20_000;
-        while (sent < count) {
-            long from = i;
-            long n = 0;
-            while (n < Math.min(batch, count - sent)) {
-                if (fate(i).modality() == modality) {
-                    n++;
-                }
-                i++;
-            }
-            long before = sent;
-            bytes += produce(bootstrapServers, topics, from, i, modality, k -> {});
-            sent += n;
-            progress.accept(sent);
-            if (sent == before) {
-                break;
-            }
-        }
-        return bytes;
-    }
-
-    /** Fills each {@code %s} or {@code %d} of {@code format} with the next argument (String.format is slow). */
-    private static byte[] json(String format, Object... args) {
-        StringBuilder b = new StringBuilder(format.length() + 64);
-        int a = 0;
-        for (int i = 0; i < format.length(); i++) {
-            char c = format.charAt(i);
-            if (c == '%' && i + 1 < format.length() && (format.charAt(i + 1) == 's' || format.charAt(i + 1) == 'd')) {
-                b.append(args[a++]);
-                i++;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static double round(double v, double scale) {
-        return Math.round(v * scale) / scale;
-    }
-
-    /** A photograph-like picture of 96 to 159 pixels a side, encoded. */
-    private static byte[] image(SplittableRandom r, String format) {
-        return SyntheticImages.encode(SyntheticImages.photo(96 + r.nextInt(64), 96 + r.nextInt(64), r.nextLong()), format);
-    }
-
-    private static long mix(long z) {
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);

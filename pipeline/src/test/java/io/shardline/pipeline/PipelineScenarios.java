@@ -16,6 +16,7 @@ import io.shardline.localstack.EmbeddedKafka;
 import io.shardline.localstack.EmbeddedS3;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
+import io.shardline.localstack.SampleProducer;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.preprocess.PreprocessOptions;
 import io.shardline.shardwriter.Datasets;
@@ -175,7 +176,7 @@ abstract class PipelineScenarios {
     void everyValidRecordLandsInExactlyOneShard() throws Exception {
         JobConfig c = conf("exactly-once", fileRoot("exactly-once"));
         SampleData data = data(RECORDS);
-        data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS, n -> {});
+        new SampleProducer(stack.kafka().bootstrapServers(), data).produce(topics(c), 0, RECORDS, n -> {});
 
         runBounded(c, UnaryOperator.identity());
         assertThat(Datasets.store(c.settings()).versions()).as("versions the job published after its checkpoints").isNotEmpty();
@@ -199,7 +200,7 @@ abstract class PipelineScenarios {
         JobConfig c = conf("failures", fileRoot("failures"));
         TestJobs.restartOnFailure(c);
         SampleData data = data(RECORDS);
-        data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS, n -> {});
+        new SampleProducer(stack.kafka().bootstrapServers(), data).produce(topics(c), 0, RECORDS, n -> {});
         FailingMapper.FAILURES.set(0);
 
         runBounded(c, s -> s.map(new FailingMapper<Ingested>(2, 15_000)).returns(TypeInformation.of(Ingested.class))
@@ -215,7 +216,7 @@ abstract class PipelineScenarios {
         JobConfig c = conf("savepoint", fileRoot("savepoint"));
         c.set(IngestOptions.BOUNDED, false);
         SampleData data = data(RECORDS);
-        data.produce(stack.kafka().bootstrapServers(), topics(c), 0, RECORDS * 6 / 10, n -> {});
+        new SampleProducer(stack.kafka().bootstrapServers(), data).produce(topics(c), 0, RECORDS * 6 / 10, n -> {});
         DatasetStore store = Datasets.store(c.settings());
 
         JobClient first = start(c, UnaryOperator.identity());
@@ -223,7 +224,7 @@ abstract class PipelineScenarios {
         String savepoint = first.stopWithSavepoint(false, stack.flink().savepointDir().toUri().toString(),
                 SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
 
-        data.produce(stack.kafka().bootstrapServers(), topics(c), RECORDS * 6 / 10, RECORDS, n -> {});
+        new SampleProducer(stack.kafka().bootstrapServers(), data).produce(topics(c), RECORDS * 6 / 10, RECORDS, n -> {});
         JobConfig resumed = new JobConfig(c);
         resumed.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient second = start(resumed, UnaryOperator.identity());
@@ -246,7 +247,7 @@ abstract class PipelineScenarios {
         c.set(S3Options.SECRET_KEY, stack.s3().secretKey());
         stack.flink().configureFileSystems(JobConfig.s3FileSystem(c.settings()));
         SampleData data = data(20_000);
-        data.produce(stack.kafka().bootstrapServers(), topics(c), 0, 20_000, n -> {});
+        new SampleProducer(stack.kafka().bootstrapServers(), data).produce(topics(c), 0, 20_000, n -> {});
 
         runBounded(c, UnaryOperator.identity());
         DatasetManifest manifest = publish(c);

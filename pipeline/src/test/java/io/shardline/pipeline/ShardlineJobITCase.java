@@ -7,6 +7,7 @@ import io.shardline.format.Modality;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.SampleData;
+import io.shardline.localstack.SampleProducer;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class ShardlineJobITCase {
             topics.put(Modality.TEXT, "raw.text");
             topics.put(Modality.IMAGE, "raw.image");
             topics.put(Modality.SENSOR, "raw.sensor");
-            data.produce(stack.kafka().bootstrapServers(), topics, 0, 5_000, n -> {});
+            new SampleProducer(stack.kafka().bootstrapServers(), data).produce(topics, 0, 5_000, n -> {});
             String root = tmp.resolve("dataset").toUri().toString();
 
             List<String> args = new ArrayList<>(List.of(
