@@ -1,13 +1,14 @@
 package io.shardline.testkit;
 
 import io.shardline.format.DatasetManifest;
-import io.shardline.localstack.SyntheticImages;
-import io.shardline.format.GroupShardWriter;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
+import io.shardline.format.GroupShardWriter;
 import io.shardline.format.OffsetRange;
 import io.shardline.format.ShardSchemas;
 import io.shardline.format.ShardTable;
+import io.shardline.localstack.SyntheticImages;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.io.api.Binary;
 
 /**
  * Datasets written the way the shard writer lays them out (the tables' schemas, the lineage footer, a published
@@ -37,44 +38,23 @@ public final class ShardFixtures {
      * {@code rowGroupBytes}) and publishes them as the next version.
      */
     public static DatasetManifest write(Path root, String dataset, int[] rowsPerShard, int imageBytes, long rowGroupBytes) {
-        MessageType schema = ShardSchemas.schema(ShardTable.IMAGE);
-        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-        try {
-            Path dir = Files.createDirectories(root.resolve("shards/image"));
-            long offset = 0;
-            for (int s = 0; s < rowsPerShard.length; s++) {
-                Path file = dir.resolve(String.format("part-%05d.parquet", s));
-                if (Files.exists(file)) {
-                    offset += rowsPerShard[s];
-                    continue;
-                }
-                int rows = rowsPerShard[s];
-                List<OffsetRange> sources = rows == 0 ? List.of() : List.of(new OffsetRange(TOPIC, 0, offset, offset + rows - 1, rows));
-                try (ParquetWriter<Group> w = writer(file, schema, ShardTable.IMAGE, rows, sources, rowGroupBytes)) {
-                    for (int r = 0; r < rows; r++) {
-                        String id = id(s, r);
-                        Group g = groups.newGroup()
-                                .append(ShardSchemas.ID, id)
-                                .append(ShardSchemas.SOURCE, "test")
-                                .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
-                                .append(ShardSchemas.CONTENT_TYPE, "image/jpeg")
-                                .append(ShardSchemas.IMAGE, org.apache.parquet.io.api.Binary.fromConstantByteArray(image(id, imageBytes)))
-                                .append(ShardSchemas.WIDTH, 64 + r % 7)
-                                .append(ShardSchemas.HEIGHT, 48)
-                                .append(ShardSchemas.DHASH, (long) id.hashCode());
-                        provenance(g, offset);
-                        if (r % 3 == 0) {
-                            g.append(ShardSchemas.LABEL, "label-" + r % 10);
-                        }
-                        w.write(g);
-                        offset++;
-                    }
-                }
+        return writeTable(root, dataset, ShardTable.IMAGE, rowsPerShard, rowGroupBytes, true, (groups, s, r, offset) -> {
+            String id = id(s, r);
+            Group g = groups.newGroup()
+                    .append(ShardSchemas.ID, id)
+                    .append(ShardSchemas.SOURCE, "test")
+                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+                    .append(ShardSchemas.CONTENT_TYPE, "image/jpeg")
+                    .append(ShardSchemas.IMAGE, Binary.fromConstantByteArray(image(id, imageBytes)))
+                    .append(ShardSchemas.WIDTH, 64 + r % 7)
+                    .append(ShardSchemas.HEIGHT, 48)
+                    .append(ShardSchemas.DHASH, (long) id.hashCode());
+            provenance(g, offset);
+            if (r % 3 == 0) {
+                g.append(ShardSchemas.LABEL, "label-" + r % 10);
             }
-            return new DatasetVersions(store(root, dataset)).publishNext(true).orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            return g;
+        });
     }
 
     /**
@@ -82,32 +62,19 @@ public final class ShardFixtures {
      * document ids {@code doc-s-r} and, for odd rows, {@code doc-s-r-b}; every seventh row is empty.
      */
     public static DatasetManifest writeTokens(Path root, String dataset, int[] rowsPerShard) {
-        MessageType schema = ShardSchemas.schema(ShardTable.TEXT_TOKENS);
-        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-        try {
-            Path dir = Files.createDirectories(root.resolve("shards/text-tokens"));
-            for (int s = 0; s < rowsPerShard.length; s++) {
-                int rows = rowsPerShard[s];
-                try (ParquetWriter<Group> w = writer(dir.resolve(String.format("part-%05d.parquet", s)), schema, ShardTable.TEXT_TOKENS, rows)) {
-                    for (int r = 0; r < rows; r++) {
-                        Group g = groups.newGroup().append(ShardSchemas.SEQUENCE_ID, id(s, r)).append(ShardSchemas.ENCODING, "cl100k_base");
-                        Group tokens = g.addGroup(ShardSchemas.TOKENS);
-                        for (int t : tokens(id(s, r))) {
-                            tokens.addGroup(0).append("element", t);
-                        }
-                        Group docs = g.addGroup(ShardSchemas.DOCUMENT_IDS);
-                        docs.addGroup(0).append("element", "doc-" + s + "-" + r);
-                        if (r % 2 == 1) {
-                            docs.addGroup(0).append("element", "doc-" + s + "-" + r + "-b");
-                        }
-                        w.write(g);
-                    }
-                }
+        return writeTable(root, dataset, ShardTable.TEXT_TOKENS, rowsPerShard, 64L << 10, false, (groups, s, r, offset) -> {
+            Group g = groups.newGroup().append(ShardSchemas.SEQUENCE_ID, id(s, r)).append(ShardSchemas.ENCODING, "cl100k_base");
+            Group tokens = g.addGroup(ShardSchemas.TOKENS);
+            for (int t : tokens(id(s, r))) {
+                tokens.addGroup(0).append("element", t);
             }
-            return new DatasetVersions(store(root, dataset)).publishNext(true).orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            Group docs = g.addGroup(ShardSchemas.DOCUMENT_IDS);
+            docs.addGroup(0).append("element", "doc-" + s + "-" + r);
+            if (r % 2 == 1) {
+                docs.addGroup(0).append("element", "doc-" + s + "-" + r + "-b");
+            }
+            return g;
+        });
     }
 
     /**
@@ -116,39 +83,26 @@ public final class ShardFixtures {
      * {@code [t][c] = s * 1000 + r + t / 100 + c / 10} as float32.
      */
     public static DatasetManifest writeWindows(Path root, String dataset, int[] rowsPerShard, int length, int channels) {
-        MessageType schema = ShardSchemas.schema(ShardTable.SENSOR_WINDOWS);
-        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-        try {
-            Path dir = Files.createDirectories(root.resolve("shards/sensor-windows"));
-            for (int s = 0; s < rowsPerShard.length; s++) {
-                int rows = rowsPerShard[s];
-                try (ParquetWriter<Group> w = writer(dir.resolve(String.format("part-%05d.parquet", s)), schema, ShardTable.SENSOR_WINDOWS, rows)) {
-                    for (int r = 0; r < rows; r++) {
-                        long start = 1_764_000_000_000L + r * 60_000L;
-                        Group g = groups.newGroup().append(ShardSchemas.DEVICE_ID, "dev-" + s).append(ShardSchemas.WINDOW_START, start)
-                                .append(ShardSchemas.PERIOD_MS, 100L);
-                        Group names = g.addGroup(ShardSchemas.CHANNELS);
-                        for (int c = 0; c < channels; c++) {
-                            names.addGroup(0).append("element", "ch" + c);
-                        }
-                        g.append(ShardSchemas.WINDOW_LENGTH, length);
-                        Group values = g.addGroup(ShardSchemas.VALUES);
-                        Group times = g.addGroup(ShardSchemas.TIMESTAMPS);
-                        for (int t = 0; t < length; t++) {
-                            for (int c = 0; c < channels; c++) {
-                                values.addGroup(0).append("element", windowValue(s, r, t, c));
-                            }
-                            times.addGroup(0).append("element", start + t * 100L);
-                        }
-                        g.append(ShardSchemas.NORMALIZATION, "none");
-                        w.write(g);
-                    }
-                }
+        return writeTable(root, dataset, ShardTable.SENSOR_WINDOWS, rowsPerShard, 64L << 10, false, (groups, s, r, offset) -> {
+            long start = 1_764_000_000_000L + r * 60_000L;
+            Group g = groups.newGroup().append(ShardSchemas.DEVICE_ID, "dev-" + s).append(ShardSchemas.WINDOW_START, start)
+                    .append(ShardSchemas.PERIOD_MS, 100L);
+            Group names = g.addGroup(ShardSchemas.CHANNELS);
+            for (int c = 0; c < channels; c++) {
+                names.addGroup(0).append("element", "ch" + c);
             }
-            return new DatasetVersions(store(root, dataset)).publishNext(true).orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            g.append(ShardSchemas.WINDOW_LENGTH, length);
+            Group values = g.addGroup(ShardSchemas.VALUES);
+            Group times = g.addGroup(ShardSchemas.TIMESTAMPS);
+            for (int t = 0; t < length; t++) {
+                for (int c = 0; c < channels; c++) {
+                    values.addGroup(0).append("element", windowValue(s, r, t, c));
+                }
+                times.addGroup(0).append("element", start + t * 100L);
+            }
+            g.append(ShardSchemas.NORMALIZATION, "none");
+            return g;
+        });
     }
 
     public static float windowValue(int shard, int row, int t, int c) {
@@ -160,26 +114,48 @@ public final class ShardFixtures {
      * colour, red = 8 * s, green = 4 * r, blue = 200, so a decoder's output can be checked.
      */
     public static DatasetManifest writeJpegs(Path root, String dataset, int[] rowsPerShard, int width, int height) {
-        MessageType schema = ShardSchemas.schema(ShardTable.IMAGE);
-        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        return writeTable(root, dataset, ShardTable.IMAGE, rowsPerShard, 64L << 10, false, (groups, s, r, offset) -> {
+            byte[] jpeg = SyntheticImages.encode(SyntheticImages.solid(width, height, new Color((8 * s) % 256, (4 * r) % 256, 200)), "jpeg");
+            return provenance(groups.newGroup()
+                    .append(ShardSchemas.ID, id(s, r))
+                    .append(ShardSchemas.SOURCE, "test")
+                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+                    .append(ShardSchemas.CONTENT_TYPE, "image/jpeg")
+                    .append(ShardSchemas.LABEL, "label-" + r % 10)
+                    .append(ShardSchemas.IMAGE, Binary.fromConstantByteArray(jpeg))
+                    .append(ShardSchemas.WIDTH, width)
+                    .append(ShardSchemas.HEIGHT, height), offset);
+        });
+    }
+
+    /** Row {@code r} of shard {@code s}; {@code offset} counts the rows of all shards before it. */
+    private interface Row {
+        Group of(SimpleGroupFactory groups, int s, int r, long offset);
+    }
+
+    /**
+     * Writes the shards of one table under {@code root} and publishes them as the next version. With {@code
+     * appending}, shard files that exist already are kept (a later version adds the new ones) and each shard's
+     * lineage names its source offsets.
+     */
+    private static DatasetManifest writeTable(Path root, String dataset, ShardTable table, int[] rowsPerShard, long rowGroupBytes,
+            boolean appending, Row row) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(ShardSchemas.schema(table));
         try {
-            Path dir = Files.createDirectories(root.resolve("shards/image"));
+            Path dir = Files.createDirectories(root.resolve("shards").resolve(table.id()));
             long offset = 0;
             for (int s = 0; s < rowsPerShard.length; s++) {
                 int rows = rowsPerShard[s];
-                try (ParquetWriter<Group> w = writer(dir.resolve(String.format("part-%05d.parquet", s)), schema, ShardTable.IMAGE, rows)) {
+                Path file = dir.resolve(String.format("part-%05d.parquet", s));
+                if (appending && Files.exists(file)) {
+                    offset += rows;
+                    continue;
+                }
+                List<OffsetRange> sources = !appending || rows == 0 ? List.of()
+                        : List.of(new OffsetRange(TOPIC, 0, offset, offset + rows - 1, rows));
+                try (ParquetWriter<Group> w = GroupShardWriter.open(file, table, "test", rows, sources, rowGroupBytes, 8 * 1024)) {
                     for (int r = 0; r < rows; r++) {
-                        byte[] jpeg = SyntheticImages.encode(SyntheticImages.solid(width, height,
-                                new java.awt.Color((8 * s) % 256, (4 * r) % 256, 200)), "jpeg");
-                        w.write(provenance(groups.newGroup()
-                                .append(ShardSchemas.ID, id(s, r))
-                                .append(ShardSchemas.SOURCE, "test")
-                                .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
-                                .append(ShardSchemas.CONTENT_TYPE, "image/jpeg")
-                                .append(ShardSchemas.LABEL, "label-" + r % 10)
-                                .append(ShardSchemas.IMAGE, org.apache.parquet.io.api.Binary.fromConstantByteArray(jpeg))
-                                .append(ShardSchemas.WIDTH, width)
-                                .append(ShardSchemas.HEIGHT, height), offset));
+                        w.write(row.of(groups, s, r, offset));
                         offset++;
                     }
                 }
@@ -188,16 +164,6 @@ public final class ShardFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static ParquetWriter<Group> writer(Path file, MessageType schema, ShardTable table, int rows) throws IOException {
-        return writer(file, schema, table, rows, List.of(), 64L << 10);
-    }
-
-    /** A shard writer as the shard writer configures one: zstd, small pages, the lineage in the footer. */
-    private static ParquetWriter<Group> writer(Path file, MessageType schema, ShardTable table, int rows, List<OffsetRange> sources,
-            long rowGroupBytes) throws IOException {
-        return GroupShardWriter.open(file, table, "test", rows, sources, rowGroupBytes, 8 * 1024);
     }
 
     /** The provenance columns of a sample row: topic, partition 0, the offset, and times derived from it. */
