@@ -99,6 +99,9 @@ public final class ShardlinePipeline {
 
     /** Adds the job's operators to {@code env}. Validates the configuration first and fails naming the key. */
     public void addTo(StreamExecutionEnvironment env) {
+        // However the configuration came (flink run arguments, Flink configuration, a file): a misspelt key or a
+        // bad value stops the job here, named, not at the first record.
+        OptionsCatalog.loader().of(conf.toMap());
         String bootstrap = IngestOptions.requireBootstrapServers(conf);
         String root = conf.getOptional(ShardWriterOptions.DATASET_ROOT).orElseThrow(() -> new IllegalArgumentException(
                 "'" + ShardWriterOptions.DATASET_ROOT.key() + "' is not set: give the dataset root URI"

@@ -52,6 +52,17 @@ class JobConfigLoadingTest {
     }
 
     @Test
+    void aJobGivenAMisspeltKeyAnotherWayStopsBeforeItStarts() {
+        JobConfig c = new JobConfig();
+        c.set(IngestOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+        c.setString("shardline.ingest.text.topik", "x"); // as flink run --shardline.ingest.text.topik x would
+        var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
+        assertThatThrownBy(() -> new ShardlinePipeline(c).addTo(env))
+                .hasMessageContaining("unknown job option 'shardline.ingest.text.topik'")
+                .hasMessageContaining("did you mean 'shardline.ingest.text.topic'");
+    }
+
+    @Test
     void unknownShardlineKeyIsAnErrorNamingIt() {
         assertThatThrownBy(() -> OptionsCatalog.loader().load(null, Map.of(), List.of("shardline.ingest.text.topik=x")))
                 .isInstanceOf(IllegalArgumentException.class)
