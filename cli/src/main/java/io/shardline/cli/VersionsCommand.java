@@ -41,6 +41,23 @@ final class VersionsCommand implements Callable<Integer> {
                 + store.root() + " has no published version"));
     }
 
+    /** A subcommand about one version: the dataset options and the version's number. */
+    abstract static class OneVersion implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", description = "Version number; 0 for the latest.")
+        long version;
+
+        @Override
+        public Integer call() {
+            DatasetStore store = store(common);
+            return run(store, manifest(store, version));
+        }
+
+        abstract int run(DatasetStore store, DatasetManifest manifest);
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per published version.")
     static final class ListVersions implements Callable<Integer> {
         @Mixin
@@ -71,17 +88,9 @@ final class VersionsCommand implements Callable<Integer> {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true, description = "What a version holds: tables, shards, sources.")
-    static final class Inspect implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-
-        @Parameters(index = "0", description = "Version number; 0 for the latest.")
-        long version;
-
+    static final class Inspect extends OneVersion {
         @Override
-        public Integer call() {
-            DatasetStore store = store(common);
-            DatasetManifest m = manifest(store, version);
+        int run(DatasetStore store, DatasetManifest m) {
             PrintStream out = System.out;
             out.printf("dataset '%s' version %d, created %s, manifest format %d, at %s%n", m.dataset(), m.version(), m.createdAt(),
                     m.formatVersion(), store.versionPath(m.version()));
@@ -104,17 +113,9 @@ final class VersionsCommand implements Callable<Integer> {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Check that every shard of a version exists with the size, SHA-256 and rows its manifest gives. Exit code 1 if not.")
-    static final class Verify implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-
-        @Parameters(index = "0", description = "Version number; 0 for the latest.")
-        long version;
-
+    static final class Verify extends OneVersion {
         @Override
-        public Integer call() {
-            DatasetStore store = store(common);
-            DatasetManifest m = manifest(store, version);
+        int run(DatasetStore store, DatasetManifest m) {
             System.err.printf("verifying %d shards (%.1f MB) ...%n", m.shards().size(), m.totalBytes() / 1e6);
             List<String> problems = new DatasetVersions(store).verify(m);
             if (problems.isEmpty()) {

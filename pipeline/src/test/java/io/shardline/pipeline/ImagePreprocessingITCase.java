@@ -1,7 +1,6 @@
 package io.shardline.pipeline;
 
 import static io.shardline.localstack.SyntheticImages.encode;
-import static io.shardline.localstack.SyntheticImages.jpeg;
 import static io.shardline.localstack.SyntheticImages.photo;
 import static io.shardline.localstack.SyntheticImages.pngDeclaring;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +14,7 @@ import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.Ingested;
 import io.shardline.pipeline.testutils.TestJobs;
 import io.shardline.preprocess.PreprocessOptions;
+import io.shardline.preprocess.internal.image.ImageTransform;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.testkit.EmbeddedStack;
 import io.shardline.testkit.FailingMapper;
@@ -78,12 +78,13 @@ class ImagePreprocessingITCase {
             int h = 120 + 4 * (i % 7);
             BufferedImage pic = photo(w, h, 100 + i);
             boolean asPng = i % 2 == 0;
-            images.add(new Img("pic-" + i, asPng ? encode(pic, "png") : jpeg(pic, 0.9f), asPng ? EnvelopeDecoder.PNG : EnvelopeDecoder.JPEG, i % 2));
+            images.add(new Img("pic-" + i, asPng ? encode(pic, "png") : ImageTransform.encodeJpeg(pic, 0.9f),
+                    asPng ? EnvelopeDecoder.PNG : EnvelopeDecoder.JPEG, i % 2));
             int shorter = Math.min(w, h);
             expectedSize.put("pic-" + i, new int[] {Math.round(w * 64f / shorter), Math.round(h * 64f / shorter)});
             if (i % 5 == 0) {
                 // A copy of the same picture re-encoded as JPEG: a near duplicate, sent later.
-                images.add(new Img("pic-" + i + "-recompressed", jpeg(pic, 0.85f), EnvelopeDecoder.JPEG, 1 - i % 2));
+                images.add(new Img("pic-" + i + "-recompressed", ImageTransform.encodeJpeg(pic, 0.85f), EnvelopeDecoder.JPEG, 1 - i % 2));
                 expectedReason.put("pic-" + i + "-recompressed", "near-duplicate");
             }
         }
@@ -100,7 +101,7 @@ class ImagePreprocessingITCase {
         }
         images.add(new Img("bomb", pngDeclaring(100_000, 100_000), EnvelopeDecoder.PNG, 0));
         expectedReason.put("bomb", "image-too-many-pixels");
-        byte[] whole = jpeg(photo(400, 300, 7), 0.9f);
+        byte[] whole = ImageTransform.encodeJpeg(photo(400, 300, 7), 0.9f);
         images.add(new Img("truncated", Arrays.copyOf(whole, whole.length / 2), EnvelopeDecoder.JPEG, 1));
         expectedReason.put("truncated", "image-undecodable");
         byte[] notAnImage = encode(photo(50, 50, 8), "png");

@@ -248,13 +248,18 @@ public final class ImageTransform implements Serializable {
     }
 
     private byte[] jpeg(BufferedImage image) {
+        return encodeJpeg(image, jpegQuality);
+    }
+
+    /** JPEG at a quality from 0 to 1, with the JDK's encoder. */
+    public static byte[] encodeJpeg(BufferedImage image, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam p = writer.getDefaultWriteParam();
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(jpegQuality);
+            p.setCompressionQuality(quality);
             writer.write(null, new IIOImage(image, null, null), p);
         } catch (IOException e) {
             throw new IllegalStateException("JPEG encoding failed in memory", e);
