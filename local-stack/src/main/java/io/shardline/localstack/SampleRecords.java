@@ -167,8 +167,7 @@ public final class SampleRecords {
         return Math.round(v * scale) / scale;
     }
 
-    /** A photograph-like picture of 96 to 159 pixels a side, encoded. */
     private static byte[] image(SplittableRandom r, String format) {
-        return SyntheticImages.encode(SyntheticImages.photo(96 + r.nextInt(64), 96 + r.nextInt(64), r.nextLong()), format);
+        return SyntheticImages.encode(SyntheticImages.blobs(r), format);
     }
 }

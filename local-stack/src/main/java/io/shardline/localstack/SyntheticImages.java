@@ -41,6 +41,25 @@ public final class SyntheticImages {
         return img;
     }
 
+    /**
+     * A small picture of 96 to 159 pixels a side, cheap to draw and encode: twelve ovals of random colours on
+     * one random colour. For bulk sample data; {@link #photo} is the one to hash and resize.
+     */
+    public static BufferedImage blobs(SplittableRandom r) {
+        int w = 96 + r.nextInt(64);
+        int h = 96 + r.nextInt(64);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(color(r));
+        g.fillRect(0, 0, w, h);
+        for (int s = 0; s < 12; s++) {
+            g.setColor(color(r));
+            g.fillOval(r.nextInt(w), r.nextInt(h), 8 + r.nextInt(40), 8 + r.nextInt(40));
+        }
+        g.dispose();
+        return img;
+    }
+
     /** A picture of one colour: every decoded pixel is close to it. */
     public static BufferedImage solid(int width, int height, Color color) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
