@@ -6,17 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A server the tests of one class share: started in a folder of its own before the first test, closed and its
- * folder deleted after the last. Register a subclass on a static field with {@code @RegisterExtension}.
+ * folder deleted after the last (kept, and named on standard error, when a test of the class failed). Register a subclass on a static field with {@code @RegisterExtension}.
  */
-abstract class PerClass<T extends AutoCloseable> implements BeforeAllCallback, AfterAllCallback {
+abstract class PerClass<T extends AutoCloseable> implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     private Path dir;
     private T resource;
+    private boolean failed;
 
     /** Starts the resource with {@code dir} as its own folder. */
     abstract T start(Path dir) throws Exception;
@@ -28,6 +30,11 @@ abstract class PerClass<T extends AutoCloseable> implements BeforeAllCallback, A
     }
 
     @Override
+    public void afterEach(ExtensionContext context) {
+        failed |= context.getExecutionException().isPresent();
+    }
+
+    @Override
     public void afterAll(ExtensionContext context) throws Exception {
         try {
             if (resource != null) {
@@ -35,7 +42,12 @@ abstract class PerClass<T extends AutoCloseable> implements BeforeAllCallback, A
             }
         } finally {
             resource = null;
-            deleteTree(dir);
+            if (failed || context.getExecutionException().isPresent()) {
+                // Logs and data of a failed class stay for whoever looks into it.
+                System.err.println("kept for the failure's inspection: " + dir);
+            } else {
+                deleteTree(dir);
+            }
         }
     }
 
