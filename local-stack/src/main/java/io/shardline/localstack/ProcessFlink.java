@@ -150,6 +150,19 @@ public final class ProcessFlink implements AutoCloseable {
         return restPort;
     }
 
+    /** Process ids: the JobManager's first, then every TaskManager's started so far (alive or not). */
+    public synchronized List<Long> pids() {
+        List<Long> out = new ArrayList<>();
+        out.add(jobManager.pid());
+        taskManagers.forEach(p -> out.add(p.pid()));
+        return out;
+    }
+
+    /** The JobManager's overview: TaskManagers, slots (total, available) and jobs by state. */
+    public JsonNode overview() {
+        return get("/overview");
+    }
+
     /** Starts one more TaskManager process; returns its index. */
     public synchronized int startTaskManager() {
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(Configuration.fromMap(conf));
