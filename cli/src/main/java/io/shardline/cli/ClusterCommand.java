@@ -5,13 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardline.localstack.ProcessFlink;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -91,15 +87,13 @@ final class ClusterCommand implements Callable<Integer> {
             JsonNode state = state();
             String rest = state.path("rest").asText();
             try {
-                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + rest + "/overview"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode o = new ObjectMapper().readTree(r.body());
+                JsonNode o = ProcessFlink.get(rest, "/overview");
                 System.out.printf("cluster at http://%s: %d TaskManagers, %d of %d slots free; jobs running %d, finished %d, cancelled %d,"
                                 + " failed %d%n", rest, o.path("taskmanagers").asInt(), o.path("slots-available").asInt(),
                         o.path("slots-total").asInt(), o.path("jobs-running").asInt(), o.path("jobs-finished").asInt(),
                         o.path("jobs-cancelled").asInt(), o.path("jobs-failed").asInt());
                 return 0;
-            } catch (IOException e) {
+            } catch (UncheckedIOException e) {
                 System.out.printf("cluster at http://%s does not answer (%s): its processes may have stopped; see the logs in %s%n", rest,
                         e.getMessage(), dir.toAbsolutePath());
                 return 1;

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
@@ -158,11 +160,6 @@ public final class ProcessFlink implements AutoCloseable {
         return out;
     }
 
-    /** The JobManager's overview: TaskManagers, slots (total, available) and jobs by state. */
-    public JsonNode overview() {
-        return get("/overview");
-    }
-
     /** Starts one more TaskManager process; returns its index. */
     public synchronized int startTaskManager() {
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(Configuration.fromMap(conf));
@@ -207,8 +204,8 @@ public final class ProcessFlink implements AutoCloseable {
     }
 
     /** The TaskManagers (by index) that run at least one of the job's tasks now. */
-    public java.util.SortedSet<Integer> taskManagersOf(String jobId) {
-        java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+    public SortedSet<Integer> taskManagersOf(String jobId) {
+        SortedSet<Integer> out = new TreeSet<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
             for (JsonNode tm : get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers").path("taskmanagers")) {
                 String id = tm.path("taskmanager-id").asText();
@@ -221,8 +218,16 @@ public final class ProcessFlink implements AutoCloseable {
     }
 
     private JsonNode get(String path) {
+        return get(restAddress(), path);
+    }
+
+    /**
+     * A GET of a JobManager's REST API ({@code /overview}, {@code /jobs/<id>}, ...), as JSON; an {@link
+     * UncheckedIOException} when it does not answer.
+     */
+    public static JsonNode get(String restAddress, String path) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + restAddress
                     + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
@@ -251,19 +256,10 @@ public final class ProcessFlink implements AutoCloseable {
     /** TaskManagers the JobManager lists now, or -1 while its REST endpoint does not answer. */
     public int registeredTaskManagers() {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + restPort + "/taskmanagers")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                return -1;
-            }
-            JsonNode tms = new ObjectMapper().readTree(r.body()).get("taskmanagers");
+            JsonNode tms = get("/taskmanagers").get("taskmanagers");
             return tms == null ? -1 : tms.size();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
+        } catch (UncheckedIOException | IllegalStateException e) {
+            return -1; // not up yet
         }
     }
 
