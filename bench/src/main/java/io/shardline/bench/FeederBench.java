@@ -1,6 +1,7 @@
 package io.shardline.bench;
 
 import io.shardline.bench.internal.ProcessCpu;
+import io.shardline.bench.internal.Scratch;
 import io.shardline.config.Settings;
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederClient;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,11 +81,7 @@ public record FeederBench(int images, int imageBytes, int sequences, int sequenc
     /** Runs the benchmark and prints its tables; the exit code: 0 when every check held. */
     public int run(PrintStream out) throws Exception {
         Path dir = dataDir.toAbsolutePath().normalize();
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Scratch.clear(dir);
         out.printf("shardline bench feeder: %d cores, heap %,d MB; %,d images of %,d bytes, %,d sequences of %,d tokens, batch %d, %d consumers, median of %d%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, images, imageBytes, sequences,
                 sequenceLength, batchSize, consumers, repeat);

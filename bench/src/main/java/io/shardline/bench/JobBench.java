@@ -3,6 +3,7 @@ package io.shardline.bench;
 import io.shardline.bench.internal.ConsumerBaseline;
 import io.shardline.bench.internal.FloorBaseline;
 import io.shardline.bench.internal.ProcessCpu;
+import io.shardline.bench.internal.Scratch;
 import io.shardline.bench.internal.SqlBaseline;
 import io.shardline.bench.internal.ThreadCpu;
 import io.shardline.format.DatasetManifest;
@@ -20,7 +21,6 @@ import io.shardline.shardwriter.Datasets;
 import io.shardline.shardwriter.ShardWriterOptions;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,11 +57,7 @@ public record JobBench(long records, List<String> modalities, int parallelism, P
     /** Runs the benchmark and prints its tables; the exit code: 0 when every check held. */
     public int run(JobConfig base, PrintStream out) throws Exception {
         Path dir = dataDir.toAbsolutePath().normalize();
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Scratch.clear(dir);
         Runtime rt = Runtime.getRuntime();
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         out.printf("shardline bench: %d cores, heap %,d MB, JVM flags %s%n", rt.availableProcessors(), rt.maxMemory() >> 20,

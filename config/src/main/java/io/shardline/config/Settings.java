@@ -72,12 +72,6 @@ public final class Settings implements Serializable {
         return new Settings(v);
     }
 
-    /** A copy with the other's values added, the other's winning. */
-    public Settings withAll(Map<String, String> other) {
-        Map<String, String> v = new LinkedHashMap<>(values);
-        v.putAll(other);
-        return new Settings(v);
-    }
 
     /** The keys under a prefix, the prefix taken off: {@code shardline.ingest.kafka.} -> Kafka client properties. */
     public Map<String, String> withPrefix(String prefix) {

@@ -43,9 +43,4 @@ public record ShardLineage(
     public String toJson() {
         return ManifestCodec.lineageToJson(this);
     }
-
-    /** A lineage from its footer JSON, of this format version or an earlier one. */
-    public static ShardLineage fromJson(String json) {
-        return ManifestCodec.lineageFromJson(json);
-    }
 }

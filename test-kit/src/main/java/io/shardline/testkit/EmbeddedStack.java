@@ -38,8 +38,4 @@ public final class EmbeddedStack extends PerClass<LocalStack> {
     LocalStack start(Path dir) {
         return options.apply(LocalStack.builder(dir.resolve("stack")).partitions(parallelism).slots(parallelism)).start();
     }
-
-    public int parallelism() {
-        return parallelism;
-    }
 }
