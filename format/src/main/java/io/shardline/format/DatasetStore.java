@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -42,7 +44,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * in-progress files and renames (or completes the multipart upload of) a shard only when the checkpoint
  * that covers it completes. Listing is therefore a safe source of truth for what was committed.
  *
- * <p>Not thread-safe for publishing: one publisher per dataset at a time.
+ * <p>Publishing is safe between processes: two publishers never both write one version (see {@link #publish}).
  */
 public final class DatasetStore {
 
@@ -52,6 +54,8 @@ public final class DatasetStore {
 
     private static final Pattern VERSION_FILE = Pattern.compile("v(\\d{8})\\.json");
     private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
+    /** Hadoop's create option for "only if absent"; S3A sends it as {@code If-None-Match: *}. */
+    private static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
 
     private final String dataset;
     private final Path root;
@@ -266,43 +270,66 @@ public final class DatasetStore {
     }
 
     /**
-     * Publishes a manifest. It becomes visible whole or not at all: on object stores a single PUT; on
-     * filesystems a hidden temporary file renamed into place. Fails if the version exists already.
+     * Publishes a manifest, atomically and only if the version does not exist yet: the manifest becomes visible
+     * whole or not at all, and of two publishers racing for one version exactly one wins. On object stores it is a
+     * single conditional PUT ({@code If-None-Match: *}, which S3 and S3-compatible servers answer with 412 when
+     * the key exists); on filesystems a hidden temporary file linked or renamed into place, which the filesystem
+     * refuses when the name is taken.
+     *
+     * @throws VersionExistsException when the version exists already (another publisher won)
      */
     public void publish(DatasetManifest manifest) {
         Path target = versionPath(manifest.version());
         byte[] json = ManifestCodec.toJson(manifest);
         String scheme = fs.getUri().getScheme();
-        boolean objectStore = scheme != null && scheme.startsWith("s3");
         try {
-            if (fs.exists(target)) {
-                throw new IllegalStateException("version " + manifest.version() + " of dataset " + dataset
-                        + " exists already at " + target + ": versions are immutable");
+            if (scheme != null && scheme.startsWith("s3")) {
+                putIfAbsent(target, json, manifest.version());
+                return;
             }
-            Path write = objectStore ? target : new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+            Path write = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
             boolean moved = false;
             try {
                 try (FSDataOutputStream out = fs.create(write, false)) {
                     out.write(json);
-                    if (!objectStore) {
-                        out.hsync(); // on disk before the name appears: a crash never leaves an empty version
-                    }
-                }
-                if (objectStore) {
-                    return; // a single PUT: the object appears whole, or not at all
+                    out.hsync(); // on disk before the name appears: a crash never leaves an empty version
                 }
                 moved = moveNoReplace(write, target);
                 if (!moved) {
-                    throw new IllegalStateException("version " + manifest.version() + " of dataset " + dataset
-                            + " was published concurrently by another publisher at " + target + ": versions are immutable");
+                    throw new VersionExistsException(dataset, manifest.version(), target.toString());
                 }
             } finally {
-                if (!objectStore && !moved) {
+                if (!moved) {
                     fs.delete(write, false);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish manifest " + target, e);
+        }
+    }
+
+    /**
+     * One PUT with {@code If-None-Match: *} through S3A's conditional create. A refused PUT surfaces when the
+     * stream closes. S3A retries a PUT whose answer was lost, and the retry of a PUT that did succeed is refused
+     * too: the object then holds exactly these bytes, and the version is ours.
+     */
+    private void putIfAbsent(Path target, byte[] json, long version) throws IOException {
+        FSDataOutputStreamBuilder<FSDataOutputStream, ?> create = fs.createFile(target);
+        create.overwrite(false);
+        create.must(CONDITIONAL_CREATE, true);
+        try (FSDataOutputStream out = create.build()) {
+            out.write(json);
+        } catch (IOException e) {
+            byte[] existing;
+            try (FSDataInputStream in = fs.open(target)) {
+                existing = in.readAllBytes();
+            } catch (IOException notThere) {
+                e.addSuppressed(notThere);
+                throw e; // the PUT failed for another reason: nothing is published
+            }
+            if (!Arrays.equals(existing, json)) {
+                throw new VersionExistsException(dataset, version, target.toString());
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +36,45 @@ public final class DatasetVersions {
         this.clock = clock;
     }
 
+    /** How often {@link #publishNext} reads the latest version again after losing a race for the next one. */
+    static final int PUBLISH_ATTEMPTS = 8;
+
     /**
      * Publishes the next version if shards were committed since the latest one, or if {@code force} is set
      * (then a version is published even when nothing changed, e.g. on demand to pin the current state).
      *
+     * <p>Another publisher may take the next version number first; then this one starts over from the version
+     * the other published, so shards are never lost between the two and no version is ever overwritten.
+     *
      * @return the new manifest, or empty when nothing was published
+     * @throws VersionExistsException when every one of {@value #PUBLISH_ATTEMPTS} attempts lost a race
      */
     public Optional<DatasetManifest> publishNext(boolean force) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryPublishNext(force);
+            } catch (VersionExistsException e) {
+                if (attempt == PUBLISH_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.info("Version {} of dataset {} was published by another publisher; publishing after it",
+                        e.version(), store.dataset());
+                backOff(attempt);
+            }
+        }
+    }
+
+    /** A random pause that grows with the attempt, so that racing publishers stop meeting at the same version. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(10, 100) * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing a version", e);
+        }
+    }
+
+    private Optional<DatasetManifest> tryPublishNext(boolean force) {
         Optional<DatasetManifest> previous = store.latest();
         Set<String> known = new HashSet<>();
         List<ShardEntry> shards = new ArrayList<>();

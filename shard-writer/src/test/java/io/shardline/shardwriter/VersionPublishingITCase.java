@@ -1,0 +1,96 @@
+package io.shardline.shardwriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardline.format.DatasetManifest;
+import io.shardline.format.DatasetStore;
+import io.shardline.format.DatasetVersions;
+import io.shardline.format.S3Access;
+import io.shardline.format.VersionExistsException;
+import io.shardline.localstack.EmbeddedS3;
+import io.shardline.testkit.ShardFixtures;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two publishers of one dataset (two jobs on one root, or a job and {@code shardline versions publish}) never
+ * both write one version: the loser of a race is refused by the store itself, not by a check before the write,
+ * and publishes after the winner.
+ */
+class VersionPublishingITCase {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onS3TheSecondWriterOfAVersionIsRefusedByTheConditionalPut() {
+        try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), "race-access", "race-secret", "datasets")) {
+            S3Access access = new S3Access(Optional.of(s3.endpoint()), "us-east-1", true, Optional.of(s3.accessKey()),
+                    Optional.of(s3.secretKey()));
+            DatasetStore a = new DatasetStore("ds", URI.create("s3a://datasets/ds"), access.hadoopConfig(), 16 << 20);
+            DatasetStore b = new DatasetStore("ds", URI.create("s3a://datasets/ds"), access.hadoopConfig(), 16 << 20);
+
+            // B read the dataset before A published: it is about to write version 1 as well.
+            DatasetManifest staleOfB = DatasetManifest.of("ds", 1, "2026-12-02T00:00:00Z", List.of(), List.of("sha256:b"));
+            DatasetManifest ofA = new DatasetVersions(a).publishNext(true).orElseThrow();
+            assertThat(ofA.version()).isEqualTo(1);
+
+            assertThatThrownBy(() -> b.publish(staleOfB)).isInstanceOf(VersionExistsException.class)
+                    .hasMessageContaining("version 1 of dataset ds");
+            assertThat(b.read(1)).as("version 1 is still A's").isEqualTo(ofA);
+
+            // B's own publisher reads the new latest version and publishes after it.
+            assertThat(new DatasetVersions(b).publishNext(true).orElseThrow().version()).isEqualTo(2);
+            assertThat(a.versions()).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void publishersRacingOnOneFilesystemRootEachGetVersionsOfTheirOwn() throws Exception {
+        Path root = dir.resolve("fs");
+        int publishers = 6;
+        int eachPublishes = 8;
+        ShardFixtures.write(root, "ds", ShardFixtures.uniform(2, 3), 64, 1 << 20);
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<List<Long>>> runs = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            runs.add(CompletableFuture.supplyAsync(() -> {
+                DatasetVersions versions = new DatasetVersions(ShardFixtures.store(root, "ds"));
+                List<Long> mine = new ArrayList<>();
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < eachPublishes; i++) {
+                    mine.add(versions.publishNext(true).orElseThrow().version());
+                }
+                return mine;
+            }));
+        }
+        start.countDown();
+        Set<Long> won = new HashSet<>();
+        for (CompletableFuture<List<Long>> r : runs) {
+            for (long v : r.get()) {
+                assertThat(won.add(v)).as("version %d reported published by two publishers", v).isTrue();
+            }
+        }
+        DatasetStore store = ShardFixtures.store(root, "ds");
+        // ShardFixtures.write published version 1; every race after it produced one version, none twice.
+        assertThat(store.versions()).hasSize(1 + publishers * eachPublishes);
+        assertThat(won).hasSize(publishers * eachPublishes);
+        for (long v : store.versions()) {
+            assertThat(store.read(v).shards()).hasSize(2);
+        }
+    }
+}
