@@ -69,6 +69,7 @@ final class ClusterCommand implements Callable<Integer> {
             Path abs = dir.toAbsolutePath();
             // The processes outlive this command: they are stopped by 'cluster down', by their pids.
             ProcessFlink flink = ProcessFlink.start(abs, taskManagers, slots, Map.of(), Files.readString(classpathFile).strip());
+            flink.keepAfterExit();
             ObjectNode state = new ObjectMapper().createObjectNode();
             state.put("rest", flink.restAddress());
             state.putPOJO("pids", flink.pids());

@@ -5,6 +5,7 @@ import io.shardline.format.DatasetStore;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalFlink;
 import io.shardline.pipeline.JobOptions;
+import io.shardline.pipeline.RestorePoint;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
 import io.shardline.shardwriter.Datasets;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -41,6 +43,12 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--detached", description = "Submit and return; do not wait for the job to finish.")
     boolean detached;
 
+    @Option(names = "--from", paramLabel = "PATH",
+            description = "Resume from a savepoint or retained checkpoint (a folder with _metadata), or from the latest complete"
+                    + " checkpoint in a job's checkpoint folder <state.checkpoints.dir>/<job-id>: how a job lost with its"
+                    + " JobManager continues where it was.")
+    String from;
+
     @Option(names = "--work-dir", defaultValue = "shardline-run",
             description = "Embedded cluster only: folder for its checkpoints unless configured (default: ${DEFAULT-VALUE}).")
     Path workDir;
@@ -58,6 +66,11 @@ class RunCommand implements Callable<Integer> {
         IngestOptions.requireBootstrapServers(conf.settings());
         DatasetStore store = Datasets.store(conf.settings());
         JobConfig job = JobOptions.withDefaults(conf);
+        if (from != null) {
+            String point = RestorePoint.resolve(from);
+            job.set(StateRecoveryOptions.SAVEPOINT_PATH, point);
+            System.out.printf("Resuming from %s%n", point);
+        }
         if (remote != null) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("no job jar at " + jar + ": build it with ./mvnw -B -DskipTests package -pl job -am");

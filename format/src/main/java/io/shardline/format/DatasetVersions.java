@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Publishes and rebuilds dataset versions from what is committed on storage.
  *
  * <p>A new version lists every shard of the previous version plus the shards committed since; each new shard
- * is read once (footer and SHA-256) when it first enters a version. Nothing is ever removed from a later
+ * is read once (footer and SHA-256) when it first enters a version. A committed file that cannot be read is
+ * left out, logged once as an error and listed by {@link #unreadableShards}; it never blocks the others. Nothing is ever removed from a later
  * version by this class: the dataset only grows.
  */
 public final class DatasetVersions {
@@ -26,6 +27,11 @@ public final class DatasetVersions {
 
     private final DatasetStore store;
     private final Clock clock;
+    private final Set<String> reported = new HashSet<>();
+    private volatile List<Unreadable> unreadable = List.of();
+
+    /** A committed file under {@code shards/} that could not be read as a shard, and why. */
+    public record Unreadable(String path, String reason) {}
 
     public DatasetVersions(DatasetStore store) {
         this(store, Clock.systemUTC());
@@ -85,14 +91,28 @@ public final class DatasetVersions {
             fingerprints.addAll(p.configFingerprints());
         });
         int added = 0;
+        List<Unreadable> failed = new ArrayList<>();
         for (Path shard : store.listCommittedShards()) {
-            if (!known.contains(store.relativize(shard))) {
-                DatasetStore.Inspected shardInfo = store.inspectWithLineage(shard);
+            String path = store.relativize(shard);
+            if (!known.contains(path)) {
+                DatasetStore.Inspected shardInfo;
+                try {
+                    shardInfo = store.inspectWithLineage(shard);
+                } catch (RuntimeException e) { // corrupt, or storage failing on this one file
+                    failed.add(new Unreadable(path, e.getMessage()));
+                    if (reported.add(path)) {
+                        LOG.error("Shard {} of dataset {} cannot be read ({}). It stays out of every version until it can be"
+                                + " read, and the other shards are published without it. If it stays unreadable, move it out of"
+                                + " {}/shards/ and replay the records it held.", path, store.dataset(), e.getMessage(), store.root());
+                    }
+                    continue;
+                }
                 shards.add(shardInfo.entry());
                 fingerprints.add(shardInfo.lineage().configFingerprint());
                 added++;
             }
         }
+        unreadable = List.copyOf(failed);
         if (added == 0 && !force) {
             return Optional.empty();
         }
@@ -103,6 +123,14 @@ public final class DatasetVersions {
                 version, store.dataset(), manifest.shards().size(), added, manifest.totalRows(),
                 manifest.totalBytes(), store.versionPath(version));
         return Optional.of(manifest);
+    }
+
+    /**
+     * The committed files the latest {@link #publishNext} found unreadable and left out (every one is tried again
+     * by the next publish): a corrupt file, or one the storage failed to return.
+     */
+    public List<Unreadable> unreadableShards() {
+        return unreadable;
     }
 
     /** A manifest rebuilt from the committed shards' footers alone, with the given version number. */

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,15 +61,41 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         p.put("log.dirs", logDir.toAbsolutePath().toString());
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        replication(p, 1, 1);
+        common(p);
+        KafkaConfig config = KafkaConfig.fromProps(p);
+        format(config, 1, Uuid.randomUuid().toString(), logDir);
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
+        }
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, logDir);
+        awaitGroupCoordinator(kafka.clientConfig());
+        LOG.info("Kafka broker started at {} (log folder {})", bootstrap, logDir);
+        return kafka;
+    }
+
+    /** Replication of topics and of the broker's internal topics (offsets, transactions, share groups). */
+    static void replication(Properties p, int factor, int minInSync) {
+        String f = Integer.toString(factor);
+        String min = Integer.toString(minInSync);
+        p.put("transaction.state.log.replication.factor", f);
+        p.put("transaction.state.log.min.isr", min);
         p.put("transaction.state.log.num.partitions", "4");
-        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.replication.factor", f);
         p.put("offsets.topic.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
+        p.put("share.coordinator.state.topic.replication.factor", f);
+        p.put("share.coordinator.state.topic.min.isr", min);
+        p.put("default.replication.factor", f);
+        p.put("min.insync.replicas", min);
+    }
+
+    /** What every local broker is given: whole images as messages, transactions for the job, nothing expired. */
+    static void common(Properties p) {
         p.put("num.partitions", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
@@ -80,12 +107,15 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
         // Keep everything: sample data carries event times in the past, and time-based retention (7 days by
         // default) would delete it from under a running job at the next retention check.
         p.put("log.retention.ms", "-1");
-        KafkaConfig config = KafkaConfig.fromProps(p);
+    }
+
+    /** Formats a node's log folder (empty or absent) for a KRaft cluster, with transactions of version 2. */
+    static void format(KafkaConfig config, int nodeId, String clusterId, Path logDir) {
         try {
             Files.createDirectories(logDir);
             new Formatter()
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toAbsolutePath().toString()))
                     // Newer Kafka releases write the bootstrap features (transaction.version=2 among them) only
                     // into the metadata log directory; without this call only metadata.version is finalized.
@@ -98,18 +128,6 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
         } catch (Exception e) { // Formatter.run declares Exception
             throw new IllegalStateException("cannot format the Kafka log folder " + logDir + ": " + e.getMessage(), e);
         }
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        try {
-            server.startup();
-        } catch (RuntimeException e) {
-            server.shutdown();
-            throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
-        }
-        String bootstrap = "127.0.0.1:" + brokerPort;
-        EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, logDir);
-        kafka.awaitGroupCoordinator();
-        LOG.info("Kafka broker started at {} (log folder {})", bootstrap, logDir);
-        return kafka;
     }
 
     /**
@@ -117,9 +135,9 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
      * group request; until that is loaded, consumers' offset commits fail (the first checkpoint of every job
      * would log a retriable commit failure).
      */
-    private void awaitGroupCoordinator() {
+    static void awaitGroupCoordinator(Map<String, Object> clientConfig) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Admin admin = Admin.create(clientConfig())) {
+        try (Admin admin = Admin.create(clientConfig)) {
             while (true) {
                 try {
                     admin.listConsumerGroupOffsets("shardline-start-up").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);

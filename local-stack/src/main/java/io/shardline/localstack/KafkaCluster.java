@@ -32,12 +32,17 @@ public interface KafkaCluster {
         return () -> bootstrapServers;
     }
 
+    /** Replicas of each topic {@link #createTopics} creates: 1, or more on a cluster of several brokers. */
+    default short replicationFactor() {
+        return 1;
+    }
+
     /** Creates topics (if absent) with the given partition count and a message size limit for whole images. */
     default void createTopics(int partitions, Collection<String> names) {
         try (Admin admin = Admin.create(clientConfig())) {
             List<NewTopic> topics = new ArrayList<>();
             for (String n : names) {
-                topics.add(new NewTopic(n, partitions, (short) 1)
+                topics.add(new NewTopic(n, partitions, replicationFactor())
                         .configs(Map.of("max.message.bytes", Integer.toString(EmbeddedKafka.MAX_MESSAGE_BYTES))));
             }
             admin.createTopics(topics).values().forEach((name, f) -> {

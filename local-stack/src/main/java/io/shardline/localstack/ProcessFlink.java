@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,16 +53,15 @@ public final class ProcessFlink implements AutoCloseable {
     private final String classpath;
     private final Map<String, String> conf;
     private final int restPort;
-    private final Process jobManager;
+    private Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
     private int started;
 
-    private ProcessFlink(Path workDir, String classpath, Map<String, String> conf, int restPort, Process jobManager) {
+    private ProcessFlink(Path workDir, String classpath, Map<String, String> conf, int restPort) {
         this.workDir = workDir;
         this.classpath = classpath;
         this.conf = conf;
         this.restPort = restPort;
-        this.jobManager = jobManager;
     }
 
     /**
@@ -97,8 +94,8 @@ public final class ProcessFlink implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + workDir, e);
         }
-        int rpcPort = freePort();
-        int restPort = freePort();
+        int rpcPort = JvmProcess.freePort();
+        int restPort = JvmProcess.freePort();
         Map<String, String> c = new LinkedHashMap<>();
         c.put("jobmanager.rpc.address", "127.0.0.1");
         c.put("jobmanager.rpc.port", Integer.toString(rpcPort));
@@ -122,15 +119,9 @@ public final class ProcessFlink implements AutoCloseable {
         c.put("state.checkpoints.dir", workDir.resolve("checkpoints").toUri().toString());
         c.put("state.savepoints.dir", workDir.resolve("savepoints").toUri().toString());
         c.putAll(extra);
-        // What Flink's start scripts compute before they start a process: its JVM heap, direct and metaspace
-        // limits, and the resolved memory settings the process then expects to be given.
-        Configuration fc = Configuration.fromMap(c);
-        JobManagerProcessSpec jmSpec = JobManagerProcessUtils.processSpecFromConfig(fc);
-        Process jm = launch(workDir, classpath, c, JobManagerProcessUtils.generateJvmParametersStr(jmSpec, fc),
-                JobManagerProcessUtils.generateDynamicConfigsStr(jmSpec),
-                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "jobmanager");
-        ProcessFlink cluster = new ProcessFlink(workDir, classpath, Map.copyOf(c), restPort, jm);
+        ProcessFlink cluster = new ProcessFlink(workDir, classpath, Map.copyOf(c), restPort);
         try {
+            cluster.startJobManager();
             for (int i = 0; i < taskManagers; i++) {
                 cluster.startTaskManager();
             }
@@ -160,6 +151,44 @@ public final class ProcessFlink implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Starts the JobManager process, on the cluster's RPC and REST ports: at start, or again after {@link
+     * #killJobManager}, when the TaskManagers register with it anew. Without high availability it knows no job of
+     * its predecessor; a job resumes by being submitted again from its latest checkpoint.
+     */
+    public synchronized void startJobManager() {
+        if (jobManager != null && jobManager.isAlive()) {
+            throw new IllegalStateException("the JobManager runs already");
+        }
+        // What Flink's start scripts compute before they start a process: its JVM heap, direct and metaspace
+        // limits, and the resolved memory settings the process then expects to be given.
+        Configuration fc = Configuration.fromMap(conf);
+        JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(fc);
+        jobManager = launch(workDir, classpath, conf, JobManagerProcessUtils.generateJvmParametersStr(spec, fc),
+                JobManagerProcessUtils.generateDynamicConfigsStr(spec),
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "jobmanager");
+    }
+
+    /** Kills the JobManager with SIGKILL, as its machine dies: the jobs it ran stop, their checkpoints stay. */
+    public synchronized void killJobManager() {
+        JvmProcess.kill(jobManager);
+        LOG.info("Killed the JobManager (pid {})", jobManager.pid());
+    }
+
+    /** The folder under which each job keeps its checkpoints, {@code <this>/<job-id>/chk-<n>}. */
+    public Path checkpointsDir() {
+        return workDir.resolve("checkpoints");
+    }
+
+    /**
+     * Lets the processes started so far outlive this JVM (which otherwise kills them as it exits): for a cluster
+     * that is stopped later by its pids ({@link #pids}).
+     */
+    public synchronized void keepAfterExit() {
+        JvmProcess.keepAfterExit(jobManager);
+        taskManagers.forEach(JvmProcess::keepAfterExit);
+    }
+
     /** Starts one more TaskManager process; returns its index. */
     public synchronized int startTaskManager() {
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(Configuration.fromMap(conf));
@@ -175,12 +204,7 @@ public final class ProcessFlink implements AutoCloseable {
     /** Kills TaskManager {@code i} as a machine dies: SIGKILL, no shutdown hook, no goodbye to the JobManager. */
     public synchronized void killTaskManager(int i) {
         Process p = taskManagers.get(i);
-        p.destroyForcibly();
-        try {
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        JvmProcess.kill(p);
         LOG.info("Killed TaskManager {} (pid {})", i, p.pid());
     }
 
@@ -197,7 +221,7 @@ public final class ProcessFlink implements AutoCloseable {
             if (seen == n) {
                 return;
             }
-            sleep(200);
+            JvmProcess.sleep(200);
         }
         throw new IllegalStateException("the JobManager lists " + seen + " of " + n + " TaskManagers after " + timeout.toSeconds()
                 + " s; see the logs in " + workDir);
@@ -268,67 +292,33 @@ public final class ProcessFlink implements AutoCloseable {
         for (Process p : taskManagers) {
             p.destroyForcibly();
         }
-        jobManager.destroyForcibly();
-        for (Process p : taskManagers) {
-            waitFor(p);
+        if (jobManager != null) {
+            jobManager.destroyForcibly();
         }
-        waitFor(jobManager);
+        for (Process p : taskManagers) {
+            JvmProcess.waitFor(p);
+        }
+        if (jobManager != null) {
+            JvmProcess.waitFor(jobManager);
+        }
     }
 
     private static Process launch(Path workDir, String classpath, Map<String, String> conf, String jvmMemory, String resolved,
             String mainClass, String name) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(jvmMemory.trim().split("\\s+")));
-        cmd.addAll(JVM_OPTIONS);
-        cmd.add("-Dlog4j2.configurationFile=" + workDir.resolve("conf").resolve("log4j2.properties"));
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(mainClass);
-        cmd.add("--configDir");
-        cmd.add(workDir.resolve("conf").toString());
+        List<String> jvm = new ArrayList<>(List.of(jvmMemory.trim().split("\\s+")));
+        jvm.addAll(JVM_OPTIONS);
+        jvm.add("-Dlog4j2.configurationFile=" + workDir.resolve("conf").resolve("log4j2.properties"));
+        List<String> args = new ArrayList<>(List.of("--configDir", workDir.resolve("conf").toString()));
         conf.forEach((k, v) -> {
-            cmd.add("-D");
-            cmd.add(k + "=" + v);
+            args.add("-D");
+            args.add(k + "=" + v);
         });
         for (String d : resolved.trim().split("\\s*-D\\s+")) {
             if (!d.isBlank()) {
-                cmd.add("-D");
-                cmd.add(d.trim());
+                args.add("-D");
+                args.add(d.trim());
             }
         }
-        Path log = workDir.resolve(name + ".log");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            LOG.info("Started {} (pid {}), log {}", name, p.pid(), log);
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the " + name + " process", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
-        }
-    }
-
-    private static void waitFor(Process p) {
-        try {
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return JvmProcess.start(name, jvm, classpath, mainClass, args, workDir.resolve(name + ".log"));
     }
 }

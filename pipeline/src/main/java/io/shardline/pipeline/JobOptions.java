@@ -4,6 +4,7 @@ import io.shardline.config.Option;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -51,6 +52,11 @@ public final class JobOptions {
                         + " only with exactly-once checkpoints. Remove the setting to silence this warning.",
                         CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE.key(), mode));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // A cancelled job keeps its latest checkpoint, as a crashed one does: either can be resumed from it
+        // (shardline run --from <checkpoints>/<job-id>).
+        if (c.getOptional(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION).isEmpty()) {
+            c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
         // Samples are immutable records created fresh per Kafka record, and no operator keeps or mutates its
         // input: copying each one between chained operators (the default) would only burn CPU.
         if (c.getOptional(PipelineOptions.OBJECT_REUSE).isEmpty()) {

@@ -90,7 +90,8 @@ class PrometheusMetricsITCase {
                     .contains("flink_taskmanager_job_task_operator_shardline_modality_records_in",
                             "flink_taskmanager_job_task_operator_shardline_modality_samples_out",
                             "flink_taskmanager_job_task_operator_shardline_modality_reason_dead_letters",
-                            "flink_taskmanager_job_task_operator_shardline_versions_published");
+                            "flink_taskmanager_job_task_operator_shardline_versions_published",
+                            "flink_taskmanager_job_task_operator_shardline_unreadable_shards");
             assertThat(shardline).containsPattern("shardline_modality_records_in\\{[^}]*modality=\"text\"")
                     .containsPattern("shardline_modality_reason_dead_letters\\{[^}]*reason=\"malformed_json\"");
             assertThat(found).contains("flink_taskmanager_job_task_operator_numRecordsIn");

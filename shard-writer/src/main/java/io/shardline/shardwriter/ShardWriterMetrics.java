@@ -13,5 +13,8 @@ public final class ShardWriterMetrics {
     /** Attempts to publish a version that failed (retried at the next checkpoint). */
     public static final String VERSION_PUBLISH_FAILURES = "version_publish_failures";
 
+    /** Committed files under shards/ that the latest publish could not read and left out of the version. */
+    public static final String UNREADABLE_SHARDS = "unreadable_shards";
+
     private ShardWriterMetrics() {}
 }

@@ -5,6 +5,7 @@ import io.shardline.format.DatasetVersions;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * next version. A bounded run's last shards are published by whoever ran it, once the job has finished.
  *
  * <p>A failure to publish (storage briefly unreachable) is logged and retried at the next checkpoint: it
- * never fails the job, since the shards themselves are committed and safe.
+ * never fails the job, since the shards themselves are committed and safe. A committed file that cannot be read
+ * is left out of versions (and logged, and counted by the {@code unreadable_shards} gauge) without holding back
+ * the others.
  */
 public final class VersionPublisher extends ProcessFunction<Void, Void> implements CheckpointListener {
 
@@ -42,6 +45,7 @@ public final class VersionPublisher extends ProcessFunction<Void, Void> implemen
         var group = getRuntimeContext().getMetricGroup().addGroup(ShardWriterMetrics.GROUP);
         published = group.counter(ShardWriterMetrics.VERSIONS_PUBLISHED);
         failures = group.counter(ShardWriterMetrics.VERSION_PUBLISH_FAILURES);
+        group.gauge(ShardWriterMetrics.UNREADABLE_SHARDS, (Gauge<Integer>) () -> versions.unreadableShards().size());
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.shardline.format.VersionExistsException;
 import io.shardline.localstack.EmbeddedS3;
 import io.shardline.testkit.ShardFixtures;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -92,5 +93,31 @@ class VersionPublishingITCase {
         for (long v : store.versions()) {
             assertThat(store.read(v).shards()).hasSize(2);
         }
+    }
+
+    @Test
+    void anUnreadableCommittedFileIsLeftOutWithoutHoldingBackTheOthers() throws Exception {
+        Path root = dir.resolve("corrupt");
+        ShardFixtures.write(root, "ds", ShardFixtures.uniform(1, 3), 64, 1 << 20);
+        Path broken = root.resolve("shards").resolve("image").resolve("part-broken.parquet");
+        Files.writeString(broken, "a truncated upload, not Parquet");
+
+        // The next shard is committed beside it: it is published, the broken file is not, and nothing fails.
+        DatasetManifest v2 = ShardFixtures.write(root, "ds", ShardFixtures.uniform(2, 3), 64, 1 << 20);
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.shards()).extracting(s -> s.path()).containsExactly("shards/image/part-00000.parquet",
+                "shards/image/part-00001.parquet");
+
+        DatasetVersions versions = new DatasetVersions(ShardFixtures.store(root, "ds"));
+        assertThat(versions.publishNext(false)).isEmpty();
+        assertThat(versions.unreadableShards()).singleElement().satisfies(u -> {
+            assertThat(u.path()).isEqualTo("shards/image/part-broken.parquet");
+            assertThat(u.reason()).contains("Parquet");
+        });
+
+        // Moved away, it is no longer reported; the dataset carries on.
+        Files.delete(broken);
+        assertThat(versions.publishNext(true).orElseThrow().version()).isEqualTo(3);
+        assertThat(versions.unreadableShards()).isEmpty();
     }
 }

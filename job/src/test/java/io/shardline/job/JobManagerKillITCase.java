@@ -1,0 +1,92 @@
+package io.shardline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardline.format.DatasetStore;
+import io.shardline.ingest.DeadLetterReader;
+import io.shardline.localstack.ProcessFlink;
+import io.shardline.localstack.SampleData;
+import io.shardline.localstack.SampleProducer;
+import io.shardline.pipeline.JobConfig;
+import io.shardline.pipeline.RestorePoint;
+import io.shardline.shardwriter.Datasets;
+import io.shardline.testkit.Await;
+import io.shardline.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The JobManager of a session cluster without high availability is killed with SIGKILL while the job runs. A
+ * new JobManager takes its place, the TaskManagers register with it, and the job is submitted again from the
+ * latest checkpoint the first run completed ({@code shardline run --from <checkpoints>/<job-id>}): every valid
+ * record ends up in exactly one committed shard, every malformed one in exactly one dead letter.
+ */
+class JobManagerKillITCase {
+
+    static final int RECORDS = 40_000;
+    static final int PARALLELISM = 2;
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.withTopics(PARALLELISM, ClusterJob.TOPICS);
+
+    @Test
+    void aJobLostWithItsJobManagerResumesFromItsLatestCheckpoint() throws Exception {
+        JobConfig job = ClusterJob.config(KAFKA.get().bootstrapServers(), KAFKA.dir(), "job-manager-kill", PARALLELISM);
+        DatasetStore store = Datasets.store(job.settings());
+        SampleData data = new SampleData(new SampleData.Plan(RECORDS, 5, 600, 1_048_577, 20261203L, 0));
+        long valid = data.expected().valid();
+        String restoredFrom;
+        String resumedFrom;
+        long committedAtKill;
+
+        try (ProcessFlink flink = ProcessFlink.start(KAFKA.dir().resolve("flink"), 1, PARALLELISM, Map.of(), ClusterJob.flinkLib())) {
+            JobClient first = ClusterJob.submit(flink, job);
+            CompletableFuture<Long> produced = CompletableFuture.supplyAsync(
+                    () -> new SampleProducer(KAFKA.get().bootstrapServers(), data).produce(ClusterJob.BY_MODALITY, 0, RECORDS, n -> {}));
+            Await.until("a third of the rows are committed", Duration.ofMinutes(3), () -> ClusterJob.committedRows(store) >= valid / 3);
+            flink.killJobManager();
+            committedAtKill = ClusterJob.committedRows(store);
+
+            flink.startJobManager();
+            flink.awaitTaskManagers(1, Duration.ofMinutes(2));
+            resumedFrom = RestorePoint.resolve(flink.checkpointsDir().resolve(first.getJobID().toString()).toUri().toString());
+            JobConfig again = new JobConfig(job);
+            again.set(StateRecoveryOptions.SAVEPOINT_PATH, resumedFrom);
+            JobClient second = ClusterJob.submit(flink, again);
+            produced.join();
+            Await.until("all valid rows are committed", Duration.ofMinutes(5), () -> ClusterJob.committedRows(store) >= valid);
+            restoredFrom = ProcessFlink.get(flink.restAddress(), "/jobs/" + second.getJobID() + "/checkpoints")
+                    .path("latest").path("restored").path("external_path").asText();
+            second.cancel().get();
+        }
+
+        assertThat(resumedFrom).matches(".*/chk-\\d+");
+        assertThat(restoredFrom).as("the checkpoint the second run restored").endsWith(resumedFrom.substring(resumedFrom.indexOf("/chk-")));
+        Set<String> ids = ClusterJob.idsOnce(job);
+        assertThat(ids).hasSize((int) valid);
+        assertThat(ids).allSatisfy(id -> assertThat(data.fate(SampleData.indexOf(id)).valid()).as("row %s", id).isTrue());
+
+        Properties kafka = new Properties();
+        kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers());
+        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, ClusterJob.TOPICS.get(3), Duration.ofSeconds(60));
+        Set<String> letterIds = new HashSet<>();
+        for (DeadLetterReader.Letter l : letters) {
+            assertThat(letterIds.add(new String(l.key(), StandardCharsets.UTF_8))).as("dead letter twice").isTrue();
+        }
+        assertThat(DeadLetterReader.countByReason(letters)).isEqualTo(data.expected().deadLettersByReason());
+        System.out.printf("JobManager kill: killed with %d of %d valid rows committed; the job resumed from %s on a new"
+                + " JobManager; %d valid rows, each once; %d dead letters, each once%n", committedAtKill, valid,
+                resumedFrom.substring(resumedFrom.lastIndexOf('/') + 1), ids.size(), letters.size());
+    }
+}
