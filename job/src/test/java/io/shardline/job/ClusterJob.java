@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -93,9 +94,13 @@ final class ClusterJob {
         DatasetManifest manifest = Datasets.versions(job.settings()).publishNext(false)
                 .orElseGet(() -> store.latest().orElseThrow());
         Set<String> ids = new HashSet<>();
-        for (ShardRows.Row r : ShardRows.read(store, manifest)) {
-            assertThat(ids.add(r.id())).as("id %s appears twice (second in %s)", r.id(), r.shard()).isTrue();
-        }
+        List<String> twice = new ArrayList<>();
+        ShardRows.forEachId(store, manifest, (id, shard) -> {
+            if (!ids.add(id)) {
+                twice.add(id + " (again in " + shard + ")");
+            }
+        });
+        assertThat(twice).as("ids that appear twice").isEmpty();
         assertThat(manifest.shards()).allSatisfy(s -> assertThat(s.path()).doesNotContain("inprogress"));
         Path root = Path.of(java.net.URI.create(job.get(ShardWriterOptions.DATASET_ROOT)));
         try (var files = Files.walk(root)) {

@@ -75,7 +75,7 @@ class JobManagerKillITCase {
         assertThat(restoredFrom).as("the checkpoint the second run restored").endsWith(resumedFrom.substring(resumedFrom.indexOf("/chk-")));
         Set<String> ids = ClusterJob.idsOnce(job);
         assertThat(ids).hasSize((int) valid);
-        assertThat(ids).allSatisfy(id -> assertThat(data.fate(SampleData.indexOf(id)).valid()).as("row %s", id).isTrue());
+        assertThat(ids.stream().filter(id -> !data.fate(SampleData.indexOf(id)).valid()).toList()).as("rows of malformed records").isEmpty();
 
         Properties kafka = new Properties();
         kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers());

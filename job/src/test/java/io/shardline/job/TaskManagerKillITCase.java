@@ -75,7 +75,7 @@ class TaskManagerKillITCase {
         }
 
         Set<String> ids = ClusterJob.idsOnce(job);
-        assertThat(ids).allSatisfy(id -> assertThat(data.fate(SampleData.indexOf(id)).valid()).as("row %s", id).isTrue());
+        assertThat(ids.stream().filter(id -> !data.fate(SampleData.indexOf(id)).valid()).toList()).as("rows of malformed records").isEmpty();
         assertThat(ids).hasSize((int) valid);
         assertThat(killed).isEqualTo(4);
         assertThat(restarts).as("failures the job recovered from: one per kill at least").isGreaterThanOrEqualTo(3);

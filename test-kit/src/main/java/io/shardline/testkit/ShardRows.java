@@ -9,10 +9,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.schema.MessageType;
 
 /** Reads the rows of a version's shards back with parquet-hadoop, independently of the writer's code. */
 public final class ShardRows {
@@ -102,5 +106,34 @@ public final class ShardRows {
             }
         }
         return rows;
+    }
+
+    /**
+     * The id of every row of the record tables, with the shard that holds it, reading the id column alone (fast
+     * enough for a million rows); each shard's row count checked against its manifest entry.
+     */
+    public static void forEachId(DatasetStore store, DatasetManifest manifest, BiConsumer<String, String> idInShard) {
+        for (ShardEntry s : manifest.shards()) {
+            if (s.table().derived()) {
+                continue;
+            }
+            Configuration conf = new Configuration(store.fileSystem().getConf());
+            conf.set(ReadSupport.PARQUET_READ_SCHEMA,
+                    new MessageType("ids", ShardSchemas.schema(s.table()).getType(ShardSchemas.ID)).toString());
+            Path p = store.resolve(s.path());
+            long rows = 0;
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p).withConf(conf).build()) {
+                Group g;
+                while ((g = reader.read()) != null) {
+                    idInShard.accept(g.getString(0, 0), s.path());
+                    rows++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read shard " + p, e);
+            }
+            if (rows != s.rows()) {
+                throw new AssertionError("shard " + s.path() + " holds " + rows + " rows, its manifest entry says " + s.rows());
+            }
+        }
     }
 }
