@@ -52,7 +52,7 @@ import org.apache.flink.util.OutputTag;
  * for its answers is held only until they arrive, that is until the watermark passes it. A TTL bounds the
  * buckets to the samples of one period. A record later than the watermark's out-of-orderness bound is
  * compared as it comes with the members before it: a later member it resembles is not dropped after the fact.
- * Every state has an explicit serializer ({@link StateSerializer}), its format versioned.
+ * Each state value is written by an explicit serializer of a versioned format ({@link StateSerializer}).
  */
 public final class NearDedup {
 
