@@ -16,6 +16,10 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -48,6 +52,7 @@ import org.apache.flink.util.OutputTag;
  * for its answers is held only until they arrive, that is until the watermark passes it. A TTL bounds the
  * buckets to the samples of one period. A record later than the watermark's out-of-orderness bound is
  * compared as it comes with the members before it: a later member it resembles is not dropped after the fact.
+ * Each state value is written by an explicit serializer of a versioned format ({@link StateSerializer}).
  */
 public final class NearDedup {
 
@@ -77,6 +82,9 @@ public final class NearDedup {
 
         /** The sample marked as a near duplicate of {@code earlierId}; unsupported where the table has no column. */
         T flagged(T sample, String earlierId);
+
+        /** How a sample is kept in the decider's state while it waits for its answers. */
+        TypeSerializer<T> stateSerializer();
     }
 
     /**
@@ -95,7 +103,7 @@ public final class NearDedup {
                 .name(uidPrefix + "-buckets").uid("shardline-" + uidPrefix + "-buckets");
         return signed.keyBy(new DocKey<>(sketch), Types.LONG)
                 .connect(answers.keyBy(ANSWER_KEY))
-                .process(new Decider<>(sketch, type, drop, keepFiltered)).returns(type)
+                .process(new Decider<>(sketch, drop, keepFiltered)).returns(type)
                 .name(uidPrefix + "-decide").uid("shardline-" + uidPrefix + "-decide");
     }
 
@@ -177,9 +185,9 @@ public final class NearDedup {
         @Override
         public void open(OpenContext context) {
             members = getRuntimeContext().getListState(
-                    StateTtl.expireAfter(new ListStateDescriptor<>("members", Representative.class), ttl));
-            waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-probes", Types.LONG,
-                    Types.LIST(TypeInformation.of(Probe.class))));
+                    StateTtl.expireAfter(new ListStateDescriptor<>("members", RepresentativeSerializer.INSTANCE), ttl));
+            waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-probes", LongSerializer.INSTANCE,
+                    new ListSerializer<>(ProbeSerializer.INSTANCE)));
         }
 
         @Override
@@ -259,7 +267,6 @@ public final class NearDedup {
     public static final class Decider<T> extends KeyedCoProcessFunction<Long, T, Answer, T> {
         private static final long serialVersionUID = 1L;
         private final Sketch<T> sketch;
-        private final TypeInformation<T> type;
         private final boolean drop;
         private final boolean keepFiltered;
         private transient ValueState<T> pending;
@@ -271,18 +278,17 @@ public final class NearDedup {
          * @param drop drop near duplicates (else flag them)
          * @param keepFiltered emit dropped samples to {@link Preprocessing#FILTERED}
          */
-        public Decider(Sketch<T> sketch, TypeInformation<T> type, boolean drop, boolean keepFiltered) {
+        public Decider(Sketch<T> sketch, boolean drop, boolean keepFiltered) {
             this.sketch = sketch;
-            this.type = type;
             this.drop = drop;
             this.keepFiltered = keepFiltered;
         }
 
         @Override
         public void open(OpenContext context) {
-            pending = getRuntimeContext().getState(new ValueStateDescriptor<>("document", type));
-            answers = getRuntimeContext().getState(new ValueStateDescriptor<>("answers", Integer.class));
-            best = getRuntimeContext().getState(new ValueStateDescriptor<>("best-match", Answer.class));
+            pending = getRuntimeContext().getState(new ValueStateDescriptor<>("document", sketch.stateSerializer()));
+            answers = getRuntimeContext().getState(new ValueStateDescriptor<>("answers", IntSerializer.INSTANCE));
+            best = getRuntimeContext().getState(new ValueStateDescriptor<>("best-match", AnswerSerializer.INSTANCE));
             metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), sketch.modality());
         }
 

@@ -6,6 +6,7 @@ import io.shardline.ingest.SourceRef;
 import io.shardline.preprocess.FilteredSample;
 import io.shardline.preprocess.internal.Murmur3;
 import io.shardline.preprocess.internal.NearDedup;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * Near dedup of images by their 64-bit difference hash: two images are near duplicates when the hashes differ
@@ -90,5 +91,10 @@ public final class ImageSketch implements NearDedup.Sketch<ImageSample> {
     @Override
     public ImageSample flagged(ImageSample s, String earlierId) {
         throw new UnsupportedOperationException("images are dropped, not flagged, as near duplicates");
+    }
+
+    @Override
+    public TypeSerializer<ImageSample> stateSerializer() {
+        return ImageSampleSerializer.INSTANCE;
     }
 }

@@ -6,8 +6,8 @@ import java.util.Arrays;
  * The state of one device's series, and the pure logic over it: readings in event-time order are resampled
  * onto a fixed grid by linear interpolation, the series is split where readings are further apart than the
  * gap limit, and windows of fixed length and stride are cut from the resampled points. Running per-channel
- * statistics (Welford's algorithm) are kept for normalization. A Flink POJO (public fields, no-argument
- * constructor), kept whole in keyed state.
+ * statistics (Welford's algorithm) are kept for normalization. Kept whole in keyed state, by
+ * {@link DeviceSeriesSerializer}: a field added here goes into its format, with a new version.
  */
 public final class DeviceSeries {
 

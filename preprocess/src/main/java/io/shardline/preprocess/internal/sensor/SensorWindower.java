@@ -22,8 +22,8 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -77,9 +77,9 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
 
     @Override
     public void open(OpenContext context) {
-        series = getRuntimeContext().getState(new ValueStateDescriptor<>("series", DeviceSeries.class));
-        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-readings", Types.LONG,
-                Types.LIST(TypeInformation.of(SensorSample.class))));
+        series = getRuntimeContext().getState(new ValueStateDescriptor<>("series", DeviceSeriesSerializer.INSTANCE));
+        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-readings", LongSerializer.INSTANCE,
+                new ListSerializer<>(SensorSampleSerializer.INSTANCE)));
         metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), Modality.SENSOR);
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -50,7 +51,7 @@ public final class ExactDedup extends KeyedProcessFunction<String, TextSample, T
 
     @Override
     public void open(OpenContext context) {
-        seen = getRuntimeContext().getState(StateTtl.expireAfter(new ValueStateDescriptor<>("seen", Boolean.class), ttl));
+        seen = getRuntimeContext().getState(StateTtl.expireAfter(new ValueStateDescriptor<>("seen", BooleanSerializer.INSTANCE), ttl));
         metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), Modality.TEXT);
     }
 

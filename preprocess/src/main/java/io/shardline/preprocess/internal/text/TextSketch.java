@@ -5,6 +5,7 @@ import io.shardline.ingest.SourceRef;
 import io.shardline.ingest.TextSample;
 import io.shardline.preprocess.FilteredSample;
 import io.shardline.preprocess.internal.NearDedup;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /** Near dedup of text: MinHash signatures cut to 16 bits a value, one bucket per LSH band. */
 public final class TextSketch implements NearDedup.Sketch<TextSample> {
@@ -64,5 +65,10 @@ public final class TextSketch implements NearDedup.Sketch<TextSample> {
     @Override
     public TextSample flagged(TextSample s, String earlierId) {
         return s.flaggedAsNearDuplicateOf(earlierId);
+    }
+
+    @Override
+    public TypeSerializer<TextSample> stateSerializer() {
+        return TextSampleSerializer.INSTANCE;
     }
 }

@@ -52,7 +52,8 @@ public final class TokenPackOperator extends AbstractStreamOperator<PackedSequen
         tokenizer = Tokenizer.create(encoding);
         packer = new SequencePacker(tokenizer.name(), sequenceLength);
         leftOver = new ArrayList<>();
-        partial = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("partial-sequence", PackedSequence.class));
+        partial = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("partial-sequence",
+                PackedSequenceSerializer.INSTANCE));
         for (PackedSequence p : partial.get()) {
             PackedSequence extra = packer.restore(p);
             if (extra != null) {
