@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TaskManagerKillITCase {
 
-    static final int RECORDS = 60_000;
+    static final int RECORDS = 1_000_000;
     static final int PARALLELISM = 2;
 
     @RegisterExtension
