@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.Modality;
+import io.shardline.ingest.DeadLetterReader;
 import io.shardline.ingest.IngestOptions;
+import io.shardline.localstack.SampleData;
 import io.shardline.localstack.ProcessFlink;
 import io.shardline.pipeline.JobConfig;
 import io.shardline.pipeline.JobOptions;
@@ -16,6 +18,7 @@ import io.shardline.shardwriter.ShardWriterOptions;
 import io.shardline.testkit.ShardRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
@@ -110,5 +114,26 @@ final class ClusterJob {
             throw new UncheckedIOException(e);
         }
         return ids;
+    }
+
+    /**
+     * The committed dead letters, checked to be one per malformed record of {@code data} (by key) with the
+     * reasons the plan made them with.
+     */
+    static List<DeadLetterReader.Letter> deadLettersOnce(String bootstrapServers, SampleData data) {
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", bootstrapServers);
+        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, TOPICS.get(3), Duration.ofSeconds(120));
+        Set<String> keys = new HashSet<>();
+        List<String> twice = new ArrayList<>();
+        for (DeadLetterReader.Letter l : letters) {
+            String key = new String(l.key(), StandardCharsets.UTF_8);
+            if (!keys.add(key)) {
+                twice.add(key);
+            }
+        }
+        assertThat(twice).as("records with two dead letters").isEmpty();
+        assertThat(DeadLetterReader.countByReason(letters)).isEqualTo(data.expected().deadLettersByReason());
+        return letters;
     }
 }

@@ -12,17 +12,13 @@ import io.shardline.pipeline.RestorePoint;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.testkit.Await;
 import io.shardline.testkit.KafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -77,14 +73,7 @@ class JobManagerKillITCase {
         assertThat(ids).hasSize((int) valid);
         assertThat(ids.stream().filter(id -> !data.fate(SampleData.indexOf(id)).valid()).toList()).as("rows of malformed records").isEmpty();
 
-        Properties kafka = new Properties();
-        kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers());
-        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, ClusterJob.TOPICS.get(3), Duration.ofSeconds(60));
-        Set<String> letterIds = new HashSet<>();
-        for (DeadLetterReader.Letter l : letters) {
-            assertThat(letterIds.add(new String(l.key(), StandardCharsets.UTF_8))).as("dead letter twice").isTrue();
-        }
-        assertThat(DeadLetterReader.countByReason(letters)).isEqualTo(data.expected().deadLettersByReason());
+        List<DeadLetterReader.Letter> letters = ClusterJob.deadLettersOnce(KAFKA.get().bootstrapServers(), data);
         System.out.printf("JobManager kill: killed with %d of %d valid rows committed; the job resumed from %s on a new"
                 + " JobManager; %d valid rows, each once; %d dead letters, each once%n", committedAtKill, valid,
                 resumedFrom.substring(resumedFrom.lastIndexOf('/') + 1), ids.size(), letters.size());

@@ -24,7 +24,6 @@ import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -68,10 +67,7 @@ class PoisonRecordsITCase {
 
         Set<String> ids = ClusterJob.idsOnce(job);
         assertThat(ids).hasSize((int) valid);
-        Properties kafka = new Properties();
-        kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, ClusterJob.TOPICS.get(3), Duration.ofSeconds(120));
-        assertThat(DeadLetterReader.countByReason(letters)).isEqualTo(data.expected().deadLettersByReason());
+        List<DeadLetterReader.Letter> letters = ClusterJob.deadLettersOnce(bootstrap, data);
 
         // Each letter: the reason its record was made with, the record's own topic, its bytes unchanged, and
         // coordinates no other letter has.

@@ -11,16 +11,12 @@ import io.shardline.pipeline.JobConfig;
 import io.shardline.shardwriter.Datasets;
 import io.shardline.testkit.Await;
 import io.shardline.testkit.KafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -80,14 +76,7 @@ class TaskManagerKillITCase {
         assertThat(killed).isEqualTo(4);
         assertThat(restarts).as("failures the job recovered from: one per kill at least").isGreaterThanOrEqualTo(3);
 
-        Properties kafka = new Properties();
-        kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers());
-        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka, ClusterJob.TOPICS.get(3), Duration.ofSeconds(60));
-        Set<String> letterIds = new HashSet<>();
-        for (DeadLetterReader.Letter l : letters) {
-            assertThat(letterIds.add(new String(l.key(), StandardCharsets.UTF_8))).as("dead letter twice").isTrue();
-        }
-        assertThat(DeadLetterReader.countByReason(letters)).isEqualTo(data.expected().deadLettersByReason());
+        List<DeadLetterReader.Letter> letters = ClusterJob.deadLettersOnce(KAFKA.get().bootstrapServers(), data);
         System.out.printf("TaskManager kills: %d valid rows, each once; %d dead letters, each once; 4 TaskManagers running the"
                 + " job killed with SIGKILL (one, one, then two at once), %d failures recovered from checkpoints%n",
                 ids.size(), letters.size(), restarts);

@@ -26,6 +26,18 @@ final class JvmProcess {
 
     private JvmProcess() {}
 
+    /** A log4j2 configuration for a process that logs to its console (its log file): warnings, plus {@code more}. */
+    static String consoleLogging(String more) {
+        return """
+                rootLogger.level = WARN
+                rootLogger.appenderRef.out.ref = out
+                appender.out.type = Console
+                appender.out.name = out
+                appender.out.layout.type = PatternLayout
+                appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n
+                """ + more;
+    }
+
     /** Starts {@code java <jvmArgs> -cp <classpath> <mainClass> <args>} with standard output and error in {@code log}. */
     static Process start(String name, List<String> jvmArgs, String classpath, String mainClass, List<String> args, Path log) {
         List<String> cmd = new ArrayList<>();

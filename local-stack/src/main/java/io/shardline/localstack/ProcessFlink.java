@@ -77,20 +77,14 @@ public final class ProcessFlink implements AutoCloseable {
             Files.createDirectories(workDir.resolve("conf"));
             // An empty configuration file: every setting is given on the command line.
             Files.writeString(workDir.resolve("conf").resolve("config.yaml"), "");
-            Files.writeString(workDir.resolve("conf").resolve("log4j2.properties"), """
-                    rootLogger.level = WARN
-                    rootLogger.appenderRef.out.ref = out
-                    appender.out.type = Console
-                    appender.out.name = out
-                    appender.out.layout.type = PatternLayout
-                    appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n
+            Files.writeString(workDir.resolve("conf").resolve("log4j2.properties"), JvmProcess.consoleLogging("""
                     logger.shardline.name = io.shardline
                     logger.shardline.level = INFO
                     logger.graph.name = org.apache.flink.runtime.executiongraph.ExecutionGraph
                     logger.graph.level = INFO
                     logger.checkpoints.name = org.apache.flink.runtime.checkpoint.CheckpointCoordinator
                     logger.checkpoints.level = INFO
-                    """);
+                    """));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + workDir, e);
         }

@@ -70,14 +70,7 @@ public final class ProcessKafka implements KafkaCluster, AutoCloseable {
         ProcessKafka cluster = new ProcessKafka(dir, classpath, List.copyOf(brokerPorts));
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("log4j2.properties"), """
-                    rootLogger.level = WARN
-                    rootLogger.appenderRef.out.ref = out
-                    appender.out.type = Console
-                    appender.out.name = out
-                    appender.out.layout.type = PatternLayout
-                    appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n
-                    """);
+            Files.writeString(dir.resolve("log4j2.properties"), JvmProcess.consoleLogging(""));
             for (int i = 0; i < count; i++) {
                 int nodeId = i + 1;
                 Path logDir = dir.resolve("node-" + nodeId);
