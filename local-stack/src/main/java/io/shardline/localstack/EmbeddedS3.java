@@ -38,6 +38,27 @@ public final class EmbeddedS3 implements ObjectStore, AutoCloseable {
 
     /** Starts the server with objects stored under {@code baseDir}; creates {@code buckets}. */
     public static EmbeddedS3 start(Path baseDir, String accessKey, String secretKey, String... buckets) {
+        return start(baseDir, 0, accessKey, secretKey, buckets);
+    }
+
+    /**
+     * The server as a process of its own ({@link ProcessS3}): {@code <objects folder> <port> <bucket>...}, the
+     * credentials from {@code SHARDLINE_S3_ACCESS_KEY} and {@code SHARDLINE_S3_SECRET_KEY} (never arguments, which
+     * every user of the machine can list). Runs until killed.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("usage: EmbeddedS3 <objects folder> <port> [bucket...]");
+        }
+        String[] buckets = java.util.Arrays.copyOfRange(args, 2, args.length);
+        EmbeddedS3 s3 = start(Path.of(args[0]), Integer.parseInt(args[1]), System.getenv("SHARDLINE_S3_ACCESS_KEY"),
+                System.getenv("SHARDLINE_S3_SECRET_KEY"), buckets);
+        Runtime.getRuntime().addShutdownHook(new Thread(s3::close, "s3-shutdown"));
+        Thread.currentThread().join();
+    }
+
+    /** Starts the server on {@code port} (0: any free one) with objects stored under {@code baseDir}; creates {@code buckets}. */
+    public static EmbeddedS3 start(Path baseDir, int port, String accessKey, String secretKey, String... buckets) {
         try {
             Files.createDirectories(baseDir);
         } catch (IOException e) {
@@ -54,7 +75,7 @@ public final class EmbeddedS3 implements ObjectStore, AutoCloseable {
         }
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 // S3A's bulk DeleteObjects sends x-amz-checksum-* headers that this server version rejects
                 // (501) unless unknown headers are ignored; renames and recursive deletes need it.

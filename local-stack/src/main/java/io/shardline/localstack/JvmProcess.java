@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -40,6 +41,12 @@ final class JvmProcess {
 
     /** Starts {@code java <jvmArgs> -cp <classpath> <mainClass> <args>} with standard output and error in {@code log}. */
     static Process start(String name, List<String> jvmArgs, String classpath, String mainClass, List<String> args, Path log) {
+        return start(name, jvmArgs, classpath, mainClass, args, Map.of(), log);
+    }
+
+    /** As {@link #start(String, List, String, String, List, Path)}, with more environment variables. */
+    static Process start(String name, List<String> jvmArgs, String classpath, String mainClass, List<String> args,
+            Map<String, String> env, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
@@ -49,8 +56,9 @@ final class JvmProcess {
         cmd.addAll(args);
         try {
             // Appending: a process started again in the same place keeps the log of its previous life.
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            b.environment().putAll(env);
+            Process p = b.start();
             LIVE.add(p);
             p.onExit().thenAccept(LIVE::remove);
             LOG.info("Started {} (pid {}), log {}", name, p.pid(), log);

@@ -9,6 +9,7 @@ import io.shardline.format.DatasetVersions;
 import io.shardline.format.S3Access;
 import io.shardline.format.VersionExistsException;
 import io.shardline.localstack.EmbeddedS3;
+import io.shardline.testkit.FaultProxy;
 import io.shardline.testkit.ShardFixtures;
 import java.net.URI;
 import java.nio.file.Files;
@@ -119,5 +120,38 @@ class VersionPublishingITCase {
         Files.delete(broken);
         assertThat(versions.publishNext(true).orElseThrow().version()).isEqualTo(3);
         assertThat(versions.unreadableShards()).isEmpty();
+    }
+
+    @Test
+    void publishingRidesOutThrottlingAndRecoversAfterAnOutage() {
+        try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3-faults"), "fault-access", "fault-secret", "datasets");
+                FaultProxy proxy = FaultProxy.start("127.0.0.1", URI.create(s3.endpoint()).getPort())) {
+            S3Access access = new S3Access(Optional.of(proxy.endpoint()), "us-east-1", true, Optional.of(s3.accessKey()),
+                    Optional.of(s3.secretKey()));
+            org.apache.hadoop.conf.Configuration conf = access.hadoopConfig();
+            // Few and quick retries: an outage is to fail the call, not to hang it for minutes.
+            conf.set("fs.s3a.attempts.maximum", "2");
+            conf.set("fs.s3a.retry.limit", "2");
+            conf.set("fs.s3a.retry.interval", "100ms");
+            conf.set("fs.s3a.retry.throttle.interval", "100ms");
+            conf.set("fs.s3a.connection.establish.timeout", "2s");
+            DatasetVersions versions = new DatasetVersions(new DatasetStore("ds", URI.create("s3a://datasets/ds"), conf, 16 << 20));
+
+            proxy.slowDownShare(0.3);
+            proxy.mode(FaultProxy.Mode.SLOW_DOWN);
+            for (int v = 1; v <= 5; v++) {
+                assertThat(versions.publishNext(true).orElseThrow().version()).isEqualTo(v);
+            }
+            assertThat(proxy.failed()).as("requests answered 503 Slow Down").isPositive();
+
+            proxy.mode(FaultProxy.Mode.OUTAGE);
+            assertThatThrownBy(() -> versions.publishNext(true)).as("publishing while the store is unreachable").isNotNull();
+
+            proxy.mode(FaultProxy.Mode.PASS);
+            assertThat(versions.publishNext(true).orElseThrow().version()).isEqualTo(6);
+            DatasetStore direct = new DatasetStore("ds", URI.create("s3a://datasets/ds"), new S3Access(Optional.of(s3.endpoint()),
+                    "us-east-1", true, Optional.of(s3.accessKey()), Optional.of(s3.secretKey())).hadoopConfig(), 16 << 20);
+            assertThat(direct.versions()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        }
     }
 }
