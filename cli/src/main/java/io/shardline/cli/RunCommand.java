@@ -66,6 +66,7 @@ class RunCommand implements Callable<Integer> {
         IngestOptions.requireBootstrapServers(conf.settings());
         DatasetStore store = Datasets.store(conf.settings());
         JobConfig job = JobOptions.withDefaults(conf);
+        String plugins = System.getenv("FLINK_PLUGINS_DIR");
         if (from != null) {
             String point = RestorePoint.resolve(from);
             job.set(StateRecoveryOptions.SAVEPOINT_PATH, point);
@@ -79,12 +80,13 @@ class RunCommand implements Callable<Integer> {
             if (colon < 1) {
                 throw new IllegalArgumentException("--remote takes host:port, got '" + remote + "'");
             }
+            // The job graph is built here: the file sink needs the dataset root's file system (S3's plugin) for it.
+            LocalFlink.initializeFileSystems(JobConfig.s3FileSystem(job.settings()), plugins == null ? null : Path.of(plugins));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(remote.substring(0, colon),
                     Integer.parseInt(remote.substring(colon + 1)), job, jar.toString());
             return follow(ShardlineJob.submit(env, new ShardlinePipeline(job), job), store);
         }
         int slots = job.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
-        String plugins = System.getenv("FLINK_PLUGINS_DIR");
         try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, JobConfig.s3FileSystem(job.settings()),
                 plugins == null ? null : Path.of(plugins))) {
             return follow(ShardlineJob.submit(flink.environment(job), new ShardlinePipeline(job), job), store);

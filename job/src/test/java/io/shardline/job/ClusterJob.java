@@ -106,13 +106,19 @@ final class ClusterJob {
         });
         assertThat(twice).as("ids that appear twice").isEmpty();
         assertThat(manifest.shards()).allSatisfy(s -> assertThat(s.path()).doesNotContain("inprogress"));
-        Path root = Path.of(java.net.URI.create(job.get(ShardWriterOptions.DATASET_ROOT)));
-        try (var files = Files.walk(root)) {
-            assertThat(files.filter(f -> f.getFileName().toString().startsWith("part-"))
-                    .filter(f -> f.toString().contains("inprogress"))).as("visible in-progress files").isEmpty();
+        List<String> inProgress = new ArrayList<>();
+        try {
+            var files = store.fileSystem().listFiles(store.root(), true);
+            while (files.hasNext()) {
+                String name = files.next().getPath().getName();
+                if (name.contains("part-") && name.contains("inprogress")) {
+                    inProgress.add(name);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        assertThat(inProgress).as("in-progress files a reader of the dataset root sees").isEmpty();
         return ids;
     }
 

@@ -27,6 +27,9 @@ class JobJarITCase {
                 "org/apache/kafka/clients/consumer/KafkaConsumer.class",
                 "org/apache/parquet/hadoop/ParquetWriter.class",
                 "org/apache/hadoop/fs/s3a/S3AFileSystem.class",
+                // S3A's client: without it the version publisher cannot open an s3:// dataset on a cluster.
+                "software/amazon/awssdk/services/s3/S3Client.class",
+                "software/amazon/awssdk/services/s3/model/NoSuchBucketException.class",
                 "com/knuddels/jtokkit/Encodings.class",
                 "META-INF/services/org.apache.hadoop.fs.FileSystem"}) {
                 assertThat(j.getEntry(inside)).as(inside).isNotNull();

@@ -114,7 +114,12 @@ public final class LocalFlink implements AutoCloseable {
         initializeFileSystems(conf, pluginsDir);
     }
 
-    static void initializeFileSystems(Configuration conf, Path pluginsDir) {
+    /**
+     * Initializes Flink's file systems in this JVM with {@code conf} and the plugins under {@code pluginsDir} (none
+     * if null or absent). A client that submits a job writing to {@code s3://} needs it too: the file sink asks
+     * its file system for its serializers while the job graph is built.
+     */
+    public static void initializeFileSystems(Configuration conf, Path pluginsDir) {
         PluginManager plugins;
         try {
             List<org.apache.flink.core.plugin.PluginDescriptor> found = pluginsDir != null && Files.isDirectory(pluginsDir)
