@@ -43,11 +43,11 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--detached", description = "Submit and return; do not wait for the job to finish.")
     boolean detached;
 
-    @Option(names = "--from", paramLabel = "PATH",
+    @Option(names = "--resume", paramLabel = "PATH",
             description = "Resume from a savepoint or retained checkpoint (a folder with _metadata), or from the latest complete"
                     + " checkpoint in a job's checkpoint folder <state.checkpoints.dir>/<job-id>: how a job lost with its"
                     + " JobManager continues where it was.")
-    String from;
+    String resume;
 
     @Option(names = "--work-dir", defaultValue = "shardline-run",
             description = "Embedded cluster only: folder for its checkpoints unless configured (default: ${DEFAULT-VALUE}).")
@@ -67,8 +67,8 @@ class RunCommand implements Callable<Integer> {
         DatasetStore store = Datasets.store(conf.settings());
         JobConfig job = JobOptions.withDefaults(conf);
         String plugins = System.getenv("FLINK_PLUGINS_DIR");
-        if (from != null) {
-            String point = RestorePoint.resolve(from);
+        if (resume != null) {
+            String point = RestorePoint.resolve(resume);
             job.set(StateRecoveryOptions.SAVEPOINT_PATH, point);
             System.out.printf("Resuming from %s%n", point);
         }

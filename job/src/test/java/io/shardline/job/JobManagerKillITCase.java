@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The JobManager of a session cluster without high availability is killed with SIGKILL while the job runs. A
  * new JobManager takes its place, the TaskManagers register with it, and the job is submitted again from the
- * latest checkpoint the first run completed ({@code shardline run --from <checkpoints>/<job-id>}): every valid
+ * latest checkpoint the first run completed ({@code shardline run --resume <checkpoints>/<job-id>}): every valid
  * record ends up in exactly one committed shard, every malformed one in exactly one dead letter.
  */
 class JobManagerKillITCase {

@@ -53,7 +53,7 @@ public final class JobOptions {
                         CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE.key(), mode));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         // A cancelled job keeps its latest checkpoint, as a crashed one does: either can be resumed from it
-        // (shardline run --from <checkpoints>/<job-id>).
+        // (shardline run --resume <checkpoints>/<job-id>).
         if (c.getOptional(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION).isEmpty()) {
             c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
