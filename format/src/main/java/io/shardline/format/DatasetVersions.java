@@ -43,7 +43,7 @@ public final class DatasetVersions {
     }
 
     /** How often {@link #publishNext} reads the latest version again after losing a race for the next one. */
-    static final int PUBLISH_ATTEMPTS = 8;
+    static final int PUBLISH_ATTEMPTS = 10;
 
     /**
      * Publishes the next version if shards were committed since the latest one, or if {@code force} is set
