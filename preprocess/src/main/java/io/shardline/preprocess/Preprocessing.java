@@ -6,6 +6,7 @@ import io.shardline.ingest.ImageSample;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.ingest.SensorSample;
 import io.shardline.ingest.TextSample;
+import io.shardline.preprocess.internal.EndOfTimeKeyedProcessOperator;
 import io.shardline.preprocess.internal.NearDedup;
 import io.shardline.preprocess.internal.image.ImagePreprocessor;
 import io.shardline.preprocess.internal.image.ImageSketch;
@@ -163,11 +164,14 @@ public final class Preprocessing {
                         .withTimestampAssigner((s, kafkaTimestamp) -> s.eventTime())
                         .withIdleness(conf.get(IngestOptions.WATERMARK_IDLE_TIMEOUT)))
                 .name("sensor-event-time").uid(SENSOR_EVENT_TIME_UID);
+        SensorWindower windower = new SensorWindower(period, conf.get(PreprocessOptions.SENSOR_MAX_GAP).toMillis(),
+                conf.get(PreprocessOptions.SENSOR_WINDOW_LENGTH), conf.get(PreprocessOptions.SENSOR_WINDOW_STRIDE),
+                conf.get(PreprocessOptions.SENSOR_NORMALIZATION), PreprocessOptions.fixedNormalization(conf));
+        // Readings waiting for the watermark are placed when the input ends, even where Flink's final watermark
+        // does not arrive (EndOfTimeKeyedProcessOperator).
         SingleOutputStreamOperator<SensorSample> op = timed.keyBy(SensorSample::deviceId)
-                .process(new SensorWindower(period, conf.get(PreprocessOptions.SENSOR_MAX_GAP).toMillis(),
-                        conf.get(PreprocessOptions.SENSOR_WINDOW_LENGTH), conf.get(PreprocessOptions.SENSOR_WINDOW_STRIDE),
-                        conf.get(PreprocessOptions.SENSOR_NORMALIZATION), PreprocessOptions.fixedNormalization(conf)))
-                .name("sensor-windows").uid(SENSOR_WINDOWS_UID);
+                .transform("sensor-windows", timed.getType(), new EndOfTimeKeyedProcessOperator<>(windower))
+                .uid(SENSOR_WINDOWS_UID);
         return new Result<>(op, List.of(), null, op.getSideOutput(SensorWindower.WINDOWS),
                 List.of(op.getSideOutput(SensorWindower.LATE)));
     }

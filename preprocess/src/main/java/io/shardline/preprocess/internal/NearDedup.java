@@ -97,10 +97,13 @@ public final class NearDedup {
             double threshold, boolean drop, boolean keepFiltered, Duration ttl, Duration maxWait, String uidPrefix) {
         SingleOutputStreamOperator<T> signed = in.process(new Signer<>(sketch)).returns(type)
                 .name(uidPrefix + "-sign").uid("shardline-" + uidPrefix + "-sign");
+        // Probes waiting for the watermark are answered when the input ends, even where Flink's final watermark
+        // does not arrive (EndOfTimeKeyedProcessOperator).
         DataStream<Answer> answers = signed.getSideOutput(PROBES)
                 .keyBy(BUCKET)
-                .process(new BandIndex(sketch, threshold, ttl, maxWait))
-                .name(uidPrefix + "-buckets").uid("shardline-" + uidPrefix + "-buckets");
+                .transform(uidPrefix + "-buckets", TypeInformation.of(Answer.class),
+                        new EndOfTimeKeyedProcessOperator<>(new BandIndex(sketch, threshold, ttl, maxWait)))
+                .uid("shardline-" + uidPrefix + "-buckets");
         return signed.keyBy(new DocKey<>(sketch), Types.LONG)
                 .connect(answers.keyBy(ANSWER_KEY))
                 .process(new Decider<>(sketch, drop, keepFiltered)).returns(type)
@@ -164,7 +167,9 @@ public final class NearDedup {
      * which probes arrive; a probe already behind the watermark is handled at once. A probe also waits at
      * most {@code maxWait} of processing time, so that the last documents of a stream that goes quiet (the
      * watermark then stops) are not held back; under long backpressure that shortcut can handle a probe before
-     * an earlier one from a slower partition, and both documents are then kept.
+     * an earlier one from a slower partition, and both documents are then kept. When the input ends, every
+     * probe still waiting is handled, in order ({@link #apply} runs this function in an
+     * {@link EndOfTimeKeyedProcessOperator}).
      */
     public static final class BandIndex extends KeyedProcessFunction<Long, Probe, Answer> {
         private static final long serialVersionUID = 1L;

@@ -35,7 +35,9 @@ import org.apache.flink.util.OutputTag;
  * sensor table. A reading behind the watermark when it arrives, or earlier than a reading already placed, is
  * a dead letter with reason {@code late}. There is no processing-time shortcut: under backpressure it would
  * place readings before earlier ones from a slower partition arrive. The last readings of a stream that goes
- * quiet wait for the next ones, which a window needs anyway.
+ * quiet wait for the next ones, which a window needs anyway, or for the end of the input (a bounded run's, or a
+ * drained stop's), when all are placed ({@code Preprocessing} runs this function in an
+ * {@link io.shardline.preprocess.internal.EndOfTimeKeyedProcessOperator}).
  */
 public final class SensorWindower extends KeyedProcessFunction<String, SensorSample, SensorSample> {
 
