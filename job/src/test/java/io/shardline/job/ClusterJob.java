@@ -111,7 +111,9 @@ final class ClusterJob {
             var files = store.fileSystem().listFiles(store.root(), true);
             while (files.hasNext()) {
                 String name = files.next().getPath().getName();
-                if (name.contains("part-") && name.contains("inprogress")) {
+                // The file sink's in-progress files are hidden (a leading dot), and those of killed attempts stay so:
+                // readers (and the dataset's own listing) skip hidden files.
+                if (!name.startsWith(".") && !name.startsWith("_") && name.contains("inprogress")) {
                     inProgress.add(name);
                 }
             }
