@@ -3,10 +3,10 @@ package io.shardline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.format.DatasetStore;
-import io.shardline.localstack.EmbeddedKafka;
 import io.shardline.localstack.ProcessFlink;
 import io.shardline.localstack.ProcessKafka;
 import io.shardline.localstack.SampleData;
+import io.shardline.localstack.SampleProducer;
 import io.shardline.localstack.SampleRecords;
 import io.shardline.pipeline.JobConfig;
 import io.shardline.shardwriter.Datasets;
@@ -132,13 +132,8 @@ class BrokerKillITCase {
 
         @Override
         public void run() {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            Properties p = SampleProducer.properties(bootstrapServers);
             p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
-            p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(EmbeddedKafka.MAX_MESSAGE_BYTES));
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
                 long started = System.nanoTime();
                 for (long i = 0; i < MAX_RECORDS && !stop.get(); i++) {

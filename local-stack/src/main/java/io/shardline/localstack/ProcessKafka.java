@@ -151,7 +151,10 @@ public final class ProcessKafka implements KafkaCluster, AutoCloseable {
 
     /** The node (0-based) that leads {@code topic}'s {@code partition} now. */
     public int leaderOf(String topic, int partition) {
-        TopicPartitionInfo info = describe(topic).partitions().get(partition);
+        TopicPartitionInfo info;
+        try (Admin admin = Admin.create(clientConfig())) {
+            info = describe(admin, topic).partitions().get(partition);
+        }
         Node leader = info.leader();
         if (leader == null || leader.isEmpty()) {
             throw new IllegalStateException(topic + "-" + partition + " has no leader");
@@ -163,30 +166,32 @@ public final class ProcessKafka implements KafkaCluster, AutoCloseable {
     public void awaitFullyReplicated(List<String> topics, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String lagging = "";
-        while (System.nanoTime() < deadline) {
-            lagging = "";
-            try {
-                for (String t : topics) {
-                    for (TopicPartitionInfo p : describe(t).partitions()) {
-                        if (p.isr().size() < p.replicas().size()) {
-                            lagging = t + "-" + p.partition() + " (in sync: " + p.isr() + ")";
+        try (Admin admin = Admin.create(clientConfig())) {
+            while (System.nanoTime() < deadline) {
+                lagging = "";
+                try {
+                    for (String t : topics) {
+                        for (TopicPartitionInfo p : describe(admin, t).partitions()) {
+                            if (p.isr().size() < p.replicas().size()) {
+                                lagging = t + "-" + p.partition() + " (in sync: " + p.isr() + ")";
+                            }
                         }
                     }
+                } catch (IllegalStateException e) {
+                    lagging = e.getMessage();
                 }
-            } catch (IllegalStateException e) {
-                lagging = e.getMessage();
+                if (lagging.isEmpty()) {
+                    return;
+                }
+                JvmProcess.sleep(250);
             }
-            if (lagging.isEmpty()) {
-                return;
-            }
-            JvmProcess.sleep(250);
         }
         throw new IllegalStateException("not all replicas are in sync after " + timeout.toSeconds() + " s: " + lagging
                 + "; see the logs in " + dir);
     }
 
-    private TopicDescription describe(String topic) {
-        try (Admin admin = Admin.create(clientConfig())) {
+    private static TopicDescription describe(Admin admin, String topic) {
+        try {
             return admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
