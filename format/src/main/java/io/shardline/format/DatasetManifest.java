@@ -1,5 +1,6 @@
 package io.shardline.format;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.TreeMap;
  * @param shards the shards, sorted by path
  * @param sources per source partition, the covering offset range and count of records over all shards of
  *     record tables (derived tables, whose rows are not records, left out)
+ * @param obsolete committed shards left out because a restore made them obsolete (their rows are written again),
+ *     sorted by path; not served
  */
 public record DatasetManifest(
         int formatVersion,
@@ -30,10 +33,14 @@ public record DatasetManifest(
         List<String> configFingerprints,
         Map<String, String> schemas,
         List<ShardEntry> shards,
-        List<OffsetRange> sources) {
+        List<OffsetRange> sources,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ObsoleteShard> obsolete) {
 
-    /** 2: shards name their {@code table} (format 1: {@code modality}, still read). */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * 3: shards name their {@code run}, and {@code obsolete} lists what restores replaced; 2: shards name their
+     * {@code table} (format 1: {@code modality}). Both still read.
+     */
+    public static final int FORMAT_VERSION = 3;
 
     public DatasetManifest {
         Objects.requireNonNull(dataset, "dataset");
@@ -44,11 +51,20 @@ public record DatasetManifest(
         schemas = Map.copyOf(schemas);
         shards = List.copyOf(shards);
         sources = List.copyOf(sources);
+        obsolete = obsolete == null ? List.of() : List.copyOf(obsolete);
     }
 
     /** Builds a manifest from shards in any order: sorts them and derives schemas and source ranges. */
     public static DatasetManifest of(String dataset, long version, String createdAt, List<ShardEntry> shards,
             List<String> configFingerprints) {
+        return of(dataset, version, createdAt, shards, configFingerprints, List.of());
+    }
+
+    /** Like {@link #of(String, long, String, List, List)}, with the obsolete shards left out of it. */
+    public static DatasetManifest of(String dataset, long version, String createdAt, List<ShardEntry> shards,
+            List<String> configFingerprints, List<ObsoleteShard> obsolete) {
+        List<ObsoleteShard> obsoleteSorted = new ArrayList<>(obsolete);
+        obsoleteSorted.sort(Comparator.comparing(o -> o.shard().path()));
         List<ShardEntry> sorted = new ArrayList<>(shards);
         sorted.sort(Comparator.comparing(ShardEntry::path));
         Map<String, String> schemas = new TreeMap<>();
@@ -56,7 +72,7 @@ public record DatasetManifest(
             schemas.put(s.table().id(), ShardSchemas.schema(s.table()).toString());
         }
         return new DatasetManifest(FORMAT_VERSION, dataset, version, createdAt,
-                configFingerprints.stream().distinct().sorted().toList(), schemas, sorted, mergeSources(sorted));
+                configFingerprints.stream().distinct().sorted().toList(), schemas, sorted, mergeSources(sorted), obsoleteSorted);
     }
 
     static List<OffsetRange> mergeSources(List<ShardEntry> shards) {
@@ -91,6 +107,6 @@ public record DatasetManifest(
 
     /** The same content with the publication facts (version number, time) blanked, to compare two manifests. */
     public DatasetManifest content() {
-        return new DatasetManifest(formatVersion, dataset, 1, "", configFingerprints, schemas, shards, sources);
+        return new DatasetManifest(formatVersion, dataset, 1, "", configFingerprints, schemas, shards, sources, obsolete);
     }
 }

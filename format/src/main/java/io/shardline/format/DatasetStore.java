@@ -38,6 +38,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * <pre>
  *   shards/&lt;table&gt;/part-*.parquet      committed shards (in-progress files are hidden dot-files)
  *   versions/v00000001.json             one immutable manifest per version
+ *   runs/r00000001.json                 one record per start of a job writing the dataset, in order
  * </pre>
  *
  * <p>Only committed shards are ever visible under {@code shards/}: the Flink file sink writes hidden
@@ -50,9 +51,13 @@ public final class DatasetStore {
 
     public static final String SHARDS_DIR = "shards";
     public static final String VERSIONS_DIR = "versions";
+    public static final String RUNS_DIR = "runs";
     public static final String SHARD_SUFFIX = ".parquet";
 
     private static final Pattern VERSION_FILE = Pattern.compile("v(\\d{8})\\.json");
+    private static final Pattern RUN_FILE = Pattern.compile("r(\\d{8})\\.json");
+    /** How often {@link #recordRun} takes the next sequence number after another writer took one. */
+    private static final int RECORD_ATTEMPTS = 20;
     private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
     /** Hadoop's create option for "only if absent"; S3A sends it as {@code If-None-Match: *}. */
     private static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
@@ -150,7 +155,7 @@ public final class DatasetStore {
         try {
             long bytes = fs.getFileStatus(shard).getLen();
             return new Inspected(new ShardEntry(relativize(shard), lineage.table(), lineage.rows(), bytes, sha256(shard),
-                    lineage.sources()), lineage);
+                    lineage.sources(), lineage.run()), lineage);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stat shard " + shard, e);
         }
@@ -230,23 +235,77 @@ public final class DatasetStore {
 
     /** Published version numbers, ascending. */
     public List<Long> versions() {
-        Path dir = new Path(root, VERSIONS_DIR);
+        return numbered(VERSIONS_DIR, VERSION_FILE);
+    }
+
+    /** The numbers of the files under {@code dir} whose names match {@code name} (group 1), ascending. */
+    private List<Long> numbered(String dirName, Pattern name) {
+        Path dir = new Path(root, dirName);
         List<Long> out = new ArrayList<>();
         try {
             if (!fs.exists(dir)) {
                 return out;
             }
             for (FileStatus st : fs.listStatus(dir)) {
-                Matcher m = VERSION_FILE.matcher(st.getPath().getName());
+                Matcher m = name.matcher(st.getPath().getName());
                 if (st.isFile() && m.matches()) {
                     out.add(Long.parseLong(m.group(1)));
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list versions under " + dir, e);
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
         out.sort(null);
         return out;
+    }
+
+    /** The runs recorded for this dataset, in the order they were recorded. */
+    public List<JobRun> runs() {
+        List<JobRun> out = new ArrayList<>();
+        for (long n : numbered(RUNS_DIR, RUN_FILE)) {
+            Path p = runPath(n);
+            try (FSDataInputStream in = fs.open(p)) {
+                out.add(ManifestCodec.runFromJson(in.readAllBytes()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read run record " + p, e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Records a run, unless one of the same key is recorded already (a run recording itself again, after a
+     * failure, changes nothing), as the next file of {@code runs/}: created only if absent, so that two runs
+     * recording themselves at once get two numbers, in an order every reader sees alike.
+     *
+     * @return true when this call recorded it
+     */
+    public boolean recordRun(JobRun run) {
+        byte[] json = ManifestCodec.runToJson(run);
+        for (int attempt = 1; ; attempt++) {
+            List<JobRun> recorded = runs();
+            if (recorded.stream().anyMatch(r -> r.key().equals(run.key()))) {
+                return false;
+            }
+            List<Long> numbers = numbered(RUNS_DIR, RUN_FILE);
+            long next = numbers.isEmpty() ? 1 : numbers.get(numbers.size() - 1) + 1;
+            Path target = runPath(next);
+            try {
+                if (writeIfAbsent(target, json)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot record run " + run.key() + " at " + target, e);
+            }
+            if (attempt == RECORD_ATTEMPTS) {
+                throw new IllegalStateException("could not record run " + run.key() + " under " + new Path(root, RUNS_DIR)
+                        + ": another writer took each of " + RECORD_ATTEMPTS + " numbers first");
+            }
+        }
+    }
+
+    public Path runPath(long number) {
+        return new Path(root, String.format("%s/r%08d.json", RUNS_DIR, number));
     }
 
     public Optional<DatasetManifest> latest() {
@@ -280,28 +339,9 @@ public final class DatasetStore {
      */
     public void publish(DatasetManifest manifest) {
         Path target = versionPath(manifest.version());
-        byte[] json = ManifestCodec.toJson(manifest);
-        String scheme = fs.getUri().getScheme();
         try {
-            if (scheme != null && scheme.startsWith("s3")) {
-                putIfAbsent(target, json, manifest.version());
-                return;
-            }
-            Path write = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
-            boolean moved = false;
-            try {
-                try (FSDataOutputStream out = fs.create(write, false)) {
-                    out.write(json);
-                    out.hsync(); // on disk before the name appears: a crash never leaves an empty version
-                }
-                moved = moveNoReplace(write, target);
-                if (!moved) {
-                    throw new VersionExistsException(dataset, manifest.version(), target.toString());
-                }
-            } finally {
-                if (!moved) {
-                    fs.delete(write, false);
-                }
+            if (!writeIfAbsent(target, ManifestCodec.toJson(manifest))) {
+                throw new VersionExistsException(dataset, manifest.version(), target.toString());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish manifest " + target, e);
@@ -309,27 +349,53 @@ public final class DatasetStore {
     }
 
     /**
+     * Writes a small file whole, only if no file of that name exists: on object stores one conditional PUT, on
+     * filesystems a hidden temporary file linked or renamed into place.
+     *
+     * @return false when the name was taken (by another writer, or by other bytes)
+     */
+    private boolean writeIfAbsent(Path target, byte[] bytes) throws IOException {
+        String scheme = fs.getUri().getScheme();
+        if (scheme != null && scheme.startsWith("s3")) {
+            return putIfAbsent(target, bytes);
+        }
+        Path write = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        boolean moved = false;
+        try {
+            try (FSDataOutputStream out = fs.create(write, false)) {
+                out.write(bytes);
+                out.hsync(); // on disk before the name appears: a crash never leaves an empty file
+            }
+            moved = moveNoReplace(write, target);
+            return moved;
+        } finally {
+            if (!moved) {
+                fs.delete(write, false);
+            }
+        }
+    }
+
+    /**
      * One PUT with {@code If-None-Match: *} through S3A's conditional create. A refused PUT surfaces when the
      * stream closes. S3A retries a PUT whose answer was lost, and the retry of a PUT that did succeed is refused
-     * too: the object then holds exactly these bytes, and the version is ours.
+     * too: the object then holds exactly these bytes, and the write is ours.
      */
-    private void putIfAbsent(Path target, byte[] json, long version) throws IOException {
+    private boolean putIfAbsent(Path target, byte[] bytes) throws IOException {
         FSDataOutputStreamBuilder<FSDataOutputStream, ?> create = fs.createFile(target);
         create.overwrite(false);
         create.must(CONDITIONAL_CREATE, true);
         try (FSDataOutputStream out = create.build()) {
-            out.write(json);
+            out.write(bytes);
+            return true;
         } catch (IOException e) {
             byte[] existing;
             try (FSDataInputStream in = fs.open(target)) {
                 existing = in.readAllBytes();
             } catch (IOException notThere) {
                 e.addSuppressed(notThere);
-                throw e; // the PUT failed for another reason: nothing is published
+                throw e; // the PUT failed for another reason: nothing is written
             }
-            if (!Arrays.equals(existing, json)) {
-                throw new VersionExistsException(dataset, version, target.toString());
-            }
+            return Arrays.equals(existing, bytes);
         }
     }
 

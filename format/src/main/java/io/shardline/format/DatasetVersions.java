@@ -18,8 +18,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A new version lists every shard of the previous version plus the shards committed since; each new shard
  * is read once (footer and SHA-256) when it first enters a version. A committed file that cannot be read is
- * left out, logged once as an error and listed by {@link #unreadableShards}; it never blocks the others. Nothing is ever removed from a later
- * version by this class: the dataset only grows.
+ * left out, logged once as an error and listed by {@link #unreadableShards}; it never blocks the others.
+ *
+ * <p>The dataset only grows, but for one case: when a job is restored from a checkpoint older than its latest,
+ * the shards its earlier run committed after that checkpoint are obsolete, since the restored job writes their
+ * rows again ({@link RunHistory}, from the run records under {@code runs/}). The next version leaves them out and
+ * lists them as {@link DatasetManifest#obsolete}; the versions published before keep them, each consistent in
+ * itself.
  */
 public final class DatasetVersions {
 
@@ -40,6 +45,11 @@ public final class DatasetVersions {
     public DatasetVersions(DatasetStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
+    }
+
+    /** The dataset these versions are of. */
+    public DatasetStore store() {
+        return store;
     }
 
     /** How often {@link #publishNext} reads the latest version again after losing a race for the next one. */
@@ -82,12 +92,18 @@ public final class DatasetVersions {
 
     private Optional<DatasetManifest> tryPublishNext(boolean force) {
         Optional<DatasetManifest> previous = store.latest();
+        // Every shard the previous version knew, served or obsolete: read once, when it first entered a version.
+        List<ShardEntry> candidates = new ArrayList<>();
         Set<String> known = new HashSet<>();
-        List<ShardEntry> shards = new ArrayList<>();
+        Set<String> wasObsolete = new HashSet<>();
         List<String> fingerprints = new ArrayList<>();
         previous.ifPresent(p -> {
-            p.shards().forEach(s -> known.add(s.path()));
-            shards.addAll(p.shards());
+            candidates.addAll(p.shards());
+            p.obsolete().forEach(o -> {
+                candidates.add(o.shard());
+                wasObsolete.add(o.shard().path());
+            });
+            candidates.forEach(s -> known.add(s.path()));
             fingerprints.addAll(p.configFingerprints());
         });
         int added = 0;
@@ -107,21 +123,41 @@ public final class DatasetVersions {
                     }
                     continue;
                 }
-                shards.add(shardInfo.entry());
+                candidates.add(shardInfo.entry());
                 fingerprints.add(shardInfo.lineage().configFingerprint());
                 added++;
             }
         }
         unreadable = List.copyOf(failed);
-        if (added == 0 && !force) {
+
+        // A restore of an older checkpoint makes the shards committed after it obsolete: their rows are written again.
+        RunHistory runs = RunHistory.of(store.runs());
+        List<ShardEntry> shards = new ArrayList<>();
+        List<ObsoleteShard> obsolete = new ArrayList<>();
+        boolean changed = added > 0;
+        for (ShardEntry s : candidates) {
+            Optional<String> why = runs.obsolete(s.run());
+            if (why.isPresent()) {
+                obsolete.add(new ObsoleteShard(s, why.get()));
+                if (!wasObsolete.contains(s.path())) {
+                    changed = true;
+                    LOG.warn("Shard {} of dataset {} ({} rows) is left out of the next version: {}", s.path(), store.dataset(),
+                            s.rows(), why.get());
+                }
+            } else {
+                shards.add(s);
+                changed |= wasObsolete.contains(s.path());
+            }
+        }
+        if (!changed && !force) {
             return Optional.empty();
         }
         long version = previous.map(p -> p.version() + 1).orElse(1L);
-        DatasetManifest manifest = DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints);
+        DatasetManifest manifest = DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints, obsolete);
         store.publish(manifest);
-        LOG.info("Published version {} of dataset {}: {} shards ({} new), {} rows, {} bytes, at {}",
+        LOG.info("Published version {} of dataset {}: {} shards ({} new), {} rows, {} bytes, {} obsolete shards left out, at {}",
                 version, store.dataset(), manifest.shards().size(), added, manifest.totalRows(),
-                manifest.totalBytes(), store.versionPath(version));
+                manifest.totalBytes(), obsolete.size(), store.versionPath(version));
         return Optional.of(manifest);
     }
 
@@ -133,16 +169,26 @@ public final class DatasetVersions {
         return unreadable;
     }
 
-    /** A manifest rebuilt from the committed shards' footers alone, with the given version number. */
+    /**
+     * A manifest rebuilt from the committed shards' footers and the dataset's run records alone, with the given
+     * version number: the shards a restore made obsolete are left out as {@link #publishNext} leaves them out.
+     */
     public DatasetManifest rebuild(long version) {
+        RunHistory runs = RunHistory.of(store.runs());
         List<ShardEntry> shards = new ArrayList<>();
+        List<ObsoleteShard> obsolete = new ArrayList<>();
         List<String> fingerprints = new ArrayList<>();
         for (Path shard : store.listCommittedShards()) {
             DatasetStore.Inspected shardInfo = store.inspectWithLineage(shard);
-            shards.add(shardInfo.entry());
+            Optional<String> why = runs.obsolete(shardInfo.entry().run());
+            if (why.isPresent()) {
+                obsolete.add(new ObsoleteShard(shardInfo.entry(), why.get()));
+            } else {
+                shards.add(shardInfo.entry());
+            }
             fingerprints.add(shardInfo.lineage().configFingerprint());
         }
-        return DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints);
+        return DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints, obsolete);
     }
 
     /**

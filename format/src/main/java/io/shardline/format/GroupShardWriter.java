@@ -31,7 +31,7 @@ public final class GroupShardWriter {
     public static ParquetWriter<Group> open(Path file, ShardTable table, String origin, long rows, List<OffsetRange> sources,
             long rowGroupBytes, int pageBytes) throws IOException {
         ShardLineage lineage = new ShardLineage(ShardLineage.FORMAT_VERSION, table, ShardSchemas.schemaName(table), origin, rows,
-                sources, "shardline/" + origin);
+                sources, "shardline/" + origin, null);
         return ExampleParquetWriter.builder(new LocalOutputFile(file))
                 .withType(ShardSchemas.schema(table))
                 .withConf(new Configuration(false))

@@ -1,6 +1,7 @@
 package io.shardline.format;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,8 +14,10 @@ import java.util.Objects;
  * @param bytes file size in bytes
  * @param sha256 hex SHA-256 of the whole file
  * @param sources source offset ranges, from the shard's footer lineage
+ * @param run the job run and checkpoint that wrote it, from its lineage; null when the lineage names none
  */
-public record ShardEntry(String path, @JsonAlias("modality") ShardTable table, long rows, long bytes, String sha256, List<OffsetRange> sources) {
+public record ShardEntry(String path, @JsonAlias("modality") ShardTable table, long rows, long bytes, String sha256,
+        List<OffsetRange> sources, @JsonInclude(JsonInclude.Include.NON_NULL) ShardRun run) {
 
     public ShardEntry {
         Objects.requireNonNull(path, "path");

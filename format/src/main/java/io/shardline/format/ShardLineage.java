@@ -1,6 +1,7 @@
 package io.shardline.format;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.shardline.format.internal.ManifestCodec;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param rows rows written, equal to the footer's row count
  * @param sources per source partition, the offsets whose records are rows of this shard
  * @param writer which release of shardline wrote it ({@code shardline/<version>})
+ * @param run the job run and checkpoint that wrote it; null for a shard written outside a Flink job, or by a
+ *     release before lineage format 3
  */
 public record ShardLineage(
         int formatVersion,
@@ -24,13 +27,14 @@ public record ShardLineage(
         String configFingerprint,
         long rows,
         List<OffsetRange> sources,
-        String writer) {
+        String writer,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ShardRun run) {
 
     /** Parquet key-value metadata key under which the lineage JSON is stored. */
     public static final String FOOTER_KEY = "shardline.lineage";
 
-    /** 2: {@code table} instead of {@code modality}; format 1 is still read. */
-    public static final int FORMAT_VERSION = 2;
+    /** 3: the {@code run}; 2: {@code table} instead of {@code modality}. Formats 1 and 2 are still read. */
+    public static final int FORMAT_VERSION = 3;
 
     public ShardLineage {
         Objects.requireNonNull(table, "table");

@@ -10,7 +10,7 @@ class VersionDiffTest {
 
     static ShardEntry shard(String name, ShardTable table, long rows, String sha, long first) {
         return new ShardEntry("shards/" + table.id() + "/" + name, table, rows, rows * 100, sha,
-                table.derived() ? List.of() : List.of(new OffsetRange("raw." + table.id(), 0, first, first + rows - 1, rows)));
+                table.derived() ? List.of() : List.of(new OffsetRange("raw." + table.id(), 0, first, first + rows - 1, rows)), null);
     }
 
     @Test

@@ -154,14 +154,13 @@ public final class ShardlinePipeline {
                 .sinkTo(deadLetterSink(bootstrap))
                 .name("dead-letters").uid(Uids.DEAD_LETTERS);
 
-        if (conf.get(ShardWriterOptions.PUBLISH_VERSIONS)) {
-            // The router's main output carries no records; it only ties the publisher into the job's
-            // checkpoints. Parallelism 1: one publisher per dataset.
-            routed.process(new VersionPublisher(conf)).name("version-publisher").uid(Uids.VERSION_PUBLISHER)
-                    .setParallelism(1)
-                    .sinkTo(new DiscardingSink<>()).name("version-publisher-end").uid(Uids.VERSION_PUBLISHER + "-end")
-                    .setParallelism(1);
-        }
+        // The router's main output carries no records; it only ties the publisher into the job's checkpoints.
+        // Parallelism 1: one publisher per dataset. It is there even when versions are published from outside
+        // the job: it records the job's runs, which later publishers need to leave out what a restore replaced.
+        routed.process(new VersionPublisher(conf)).name("version-publisher").uid(Uids.VERSION_PUBLISHER)
+                .setParallelism(1)
+                .sinkTo(new DiscardingSink<>()).name("version-publisher-end").uid(Uids.VERSION_PUBLISHER + "-end")
+                .setParallelism(1);
     }
 
     private KafkaSource<Ingested> kafkaSource(String bootstrap) {

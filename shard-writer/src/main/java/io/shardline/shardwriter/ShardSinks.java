@@ -3,9 +3,11 @@ package io.shardline.shardwriter;
 import io.shardline.format.DatasetStore;
 import io.shardline.format.ShardTable;
 import io.shardline.shardwriter.internal.RowWriters;
+import io.shardline.shardwriter.internal.RunStampingFileSink;
 import io.shardline.shardwriter.internal.ShardParquetBuilder;
 import io.shardline.shardwriter.internal.ShardRowWriter;
 import io.shardline.shardwriter.internal.SizeOrCheckpointRollingPolicy;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
@@ -21,15 +23,20 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
  * visible name or its upload completed, only once the checkpoint that covers it is complete. On restore, the
  * pending shards of the restored checkpoint are committed and in-progress ones are discarded, so each Kafka
  * record is in exactly one committed shard.
+ *
+ * <p>Each shard names in its lineage the run of the job that wrote it and the checkpoint that commits it
+ * ({@link io.shardline.format.ShardRun}): what tells, after a restore of an older checkpoint, which committed
+ * shards the restored job writes again (see {@link io.shardline.format.RunHistory}).
  */
 public final class ShardSinks {
 
     private ShardSinks() {}
 
-    public static <T> FileSink<T> fileSink(ShardTable table, String datasetRoot, ShardWriterSettings settings) {
+    public static <T> Sink<T> fileSink(ShardTable table, String datasetRoot, ShardWriterSettings settings) {
         ShardRowWriter<T> rows = RowWriters.forTable(table);
         Path dir = new Path(trimSlash(datasetRoot) + "/" + DatasetStore.SHARDS_DIR + "/" + table.id());
-        return FileSink.forBulkFormat(dir, new ParquetWriterFactory<>(new ShardParquetBuilder<>(rows, settings)))
+        ShardParquetBuilder<T> shards = new ShardParquetBuilder<>(rows, settings);
+        FileSink<T> files = FileSink.forBulkFormat(dir, new ParquetWriterFactory<>(shards))
                 .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withRollingPolicy(new SizeOrCheckpointRollingPolicy<>(settings.targetShardBytes()))
                 .withOutputFileConfig(OutputFileConfig.builder()
@@ -37,6 +44,7 @@ public final class ShardSinks {
                         .withPartSuffix(DatasetStore.SHARD_SUFFIX)
                         .build())
                 .build();
+        return new RunStampingFileSink<>(files, shards);
     }
 
     private static String trimSlash(String s) {

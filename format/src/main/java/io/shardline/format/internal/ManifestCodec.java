@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.shardline.format.DatasetManifest;
+import io.shardline.format.JobRun;
 import io.shardline.format.ShardLineage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,14 @@ public final class ManifestCodec {
 
     public static DatasetManifest manifestFromJson(byte[] json) {
         return read(json, DatasetManifest.class);
+    }
+
+    public static byte[] runToJson(JobRun run) {
+        return write(run);
+    }
+
+    public static JobRun runFromJson(byte[] json) {
+        return read(json, JobRun.class);
     }
 
     public static String lineageToJson(ShardLineage lineage) {

@@ -33,7 +33,7 @@ class ManifestCodecTest {
 
     @Test
     void writesTablesAndReadsThemBack() {
-        ShardEntry filtered = new ShardEntry("shards/filtered/part-b.parquet", ShardTable.FILTERED, 2, 50, "cd", List.of());
+        ShardEntry filtered = new ShardEntry("shards/filtered/part-b.parquet", ShardTable.FILTERED, 2, 50, "cd", List.of(), null);
         DatasetManifest m = DatasetManifest.of("d", 1, "2026-11-26T00:00:00Z", List.of(filtered), List.of("f"));
         String json = new String(ManifestCodec.toJson(m), StandardCharsets.UTF_8);
         assertThat(json).contains("\"table\" : \"filtered\"").doesNotContain("\"modality\" :");

@@ -34,17 +34,26 @@ public final class ShardParquetBuilder<T> implements ParquetBuilder<T> {
 
     private final ShardRowWriter<T> rows;
     private final ShardWriterSettings settings;
+    /** Set on the task by the sink ({@link RunStampingFileSink}); absent outside a Flink job. */
+    private transient RunStamp run;
 
     public ShardParquetBuilder(ShardRowWriter<T> rows, ShardWriterSettings settings) {
         this.rows = rows;
         this.settings = settings;
     }
 
+    /** The shards this builder makes from now on name this run in their lineage. */
+    public void stampWith(RunStamp run) {
+        this.run = run;
+    }
+
     @Override
     public ParquetWriter<T> createWriter(OutputFile out) throws IOException {
+        RunStamp stamp = run;
         Configuration conf = new Configuration(false);
         conf.setInt("parquet.compression.codec.zstd.level", settings.zstdLevel());
-        Builder<T> b = new Builder<>(out, new ShardWriteSupport<>(rows, settings.configFingerprint(), settings.writerVersion()))
+        Builder<T> b = new Builder<>(out, new ShardWriteSupport<>(rows, settings.configFingerprint(), settings.writerVersion(),
+                stamp == null ? () -> null : stamp::current))
                 .withConf(conf)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .withCompressionCodec(settings.compression())

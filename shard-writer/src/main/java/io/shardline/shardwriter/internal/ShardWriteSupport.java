@@ -1,9 +1,11 @@
 package io.shardline.shardwriter.internal;
 
 import io.shardline.format.ShardLineage;
+import io.shardline.format.ShardRun;
 import io.shardline.format.ShardSchemas;
 import io.shardline.ingest.SourceRef;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.api.RecordConsumer;
@@ -18,13 +20,16 @@ public final class ShardWriteSupport<T> extends WriteSupport<T> {
     private final ShardRowWriter<T> rows;
     private final String configFingerprint;
     private final String writerVersion;
+    /** Asked when the shard is finished: the checkpoint that commits it is known only then. */
+    private final Supplier<ShardRun> run;
     private final LineageTracker lineage = new LineageTracker();
     /** Bound once: the row path calls it for every row. */
     private final java.util.function.Consumer<SourceRef> addRef = lineage::add;
     private RecordConsumer consumer;
 
-    public ShardWriteSupport(ShardRowWriter<T> rows, String configFingerprint, String writerVersion) {
+    public ShardWriteSupport(ShardRowWriter<T> rows, String configFingerprint, String writerVersion, Supplier<ShardRun> run) {
         this.rows = rows;
+        this.run = run;
         this.configFingerprint = configFingerprint;
         this.writerVersion = writerVersion;
     }
@@ -57,7 +62,7 @@ public final class ShardWriteSupport<T> extends WriteSupport<T> {
     public FinalizedWriteContext finalizeWrite() {
         ShardLineage l = new ShardLineage(ShardLineage.FORMAT_VERSION, rows.table(),
                 ShardSchemas.schemaName(rows.table()), configFingerprint, lineage.rows(), lineage.ranges(),
-                writerVersion);
+                writerVersion, run.get());
         return new FinalizedWriteContext(Map.of(ShardLineage.FOOTER_KEY, l.toJson()));
     }
 }
