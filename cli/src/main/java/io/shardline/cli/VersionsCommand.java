@@ -107,6 +107,14 @@ final class VersionsCommand implements Callable<Integer> {
             for (OffsetRange r : m.sources()) {
                 out.printf("  %-30s offsets %,d..%,d, %,d rows%n", r.partitionKey(), r.first(), r.last(), r.count());
             }
+            if (!m.obsolete().isEmpty()) {
+                out.printf("%d committed shards (%,d rows) left out as obsolete: a restore of an earlier checkpoint writes"
+                        + " their rows again%n", m.obsolete().size(), m.obsolete().stream().mapToLong(o -> o.shard().rows()).sum());
+                m.obsolete().stream().limit(10).forEach(o -> out.printf("  %s: %s%n", o.shard().path(), o.reason()));
+                if (m.obsolete().size() > 10) {
+                    out.printf("  ... and %d more (the manifest lists them all)%n", m.obsolete().size() - 10);
+                }
+            }
             return 0;
         }
     }

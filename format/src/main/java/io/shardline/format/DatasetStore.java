@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -66,6 +68,8 @@ public final class DatasetStore {
     private final Path root;
     private final FileSystem fs;
     private final long maxFooterBytes;
+    /** Run records read so far, by number: immutable once written. */
+    private final Map<Long, JobRun> runsRead = new ConcurrentHashMap<>();
 
     /**
      * @param dataset dataset name, written into manifests
@@ -259,18 +263,25 @@ public final class DatasetStore {
         return out;
     }
 
-    /** The runs recorded for this dataset, in the order they were recorded. */
+    /**
+     * The runs recorded for this dataset, in the order they were recorded. Records are never rewritten: each is
+     * read once by this store, later calls only list the folder.
+     */
     public List<JobRun> runs() {
         List<JobRun> out = new ArrayList<>();
         for (long n : numbered(RUNS_DIR, RUN_FILE)) {
-            Path p = runPath(n);
-            try (FSDataInputStream in = fs.open(p)) {
-                out.add(ManifestCodec.runFromJson(in.readAllBytes()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read run record " + p, e);
-            }
+            out.add(runsRead.computeIfAbsent(n, this::readRun));
         }
         return out;
+    }
+
+    private JobRun readRun(long number) {
+        Path p = runPath(number);
+        try (FSDataInputStream in = fs.open(p)) {
+            return ManifestCodec.runFromJson(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read run record " + p, e);
+        }
     }
 
     /**

@@ -49,9 +49,18 @@ class ShardFilesTest {
     final ShardWriterSettings settings = ShardWriterSettings.from(io.shardline.config.Settings.empty(), "sha256:test");
 
     <T> java.nio.file.Path write(Modality m, String name, List<T> samples) throws Exception {
+        return write(m, name, samples, null);
+    }
+
+    /** A shard as a sink writer of {@code run} writes it (null: outside a job). */
+    <T> java.nio.file.Path write(Modality m, String name, List<T> samples, io.shardline.shardwriter.internal.RunStamp run)
+            throws Exception {
         java.nio.file.Path file = dir.resolve("ds/shards/" + m.id() + "/" + name);
         Files.createDirectories(file.getParent());
         ShardParquetBuilder<T> builder = new ShardParquetBuilder<>(RowWriters.forTable(io.shardline.format.ShardTable.of(m)), settings);
+        if (run != null) {
+            builder.stampWith(run);
+        }
         try (ParquetWriter<T> w = builder.createWriter(HadoopOutputFile.fromPath(new Path(file.toUri()), new org.apache.hadoop.conf.Configuration()))) {
             for (T s : samples) {
                 w.write(s);
@@ -116,6 +125,53 @@ class ShardFilesTest {
             assertThat(readings.getGroup("key_value", 1).getString("key", 0)).isEqualTo("rh");
             assertThat(readings.getGroup("key_value", 1).getDouble("value", 0)).isEqualTo(0.4);
         }
+    }
+
+    @Test
+    void aRestoreOfAnOlderCheckpointLeavesOutWhatItWritesAgain() throws Exception {
+        DatasetStore store = store();
+        io.shardline.format.JobRun a = new io.shardline.format.JobRun(1, "aaaa", 0, null, "2026-12-02T00:00:00Z");
+        assertThat(store.recordRun(a)).isTrue();
+        assertThat(store.recordRun(a)).as("a run recording itself again").isFalse();
+        // Run a: one shard per checkpoint 1..3.
+        io.shardline.shardwriter.internal.RunStamp stampA = new io.shardline.shardwriter.internal.RunStamp("aaaa", 0);
+        for (int c = 1; c <= 3; c++) {
+            write(Modality.TEXT, "part-a-" + c + ".parquet", List.of(text(c, 0, c)), stampA);
+            stampA.snapshotTaken(c);
+        }
+        DatasetVersions versions = new DatasetVersions(store);
+        DatasetManifest v1 = versions.publishNext(false).orElseThrow();
+        assertThat(v1.shards()).hasSize(3);
+        assertThat(v1.shards()).extracting(s -> s.run().checkpoint()).containsExactly(1L, 2L, 3L);
+        assertThat(v1.obsolete()).isEmpty();
+
+        // Run b restores checkpoint 1 of a: a's shards of checkpoints 2 and 3 are written again by b.
+        io.shardline.format.JobRun b = new io.shardline.format.JobRun(1, "bbbb", 1, a.key(), "2026-12-02T01:00:00Z");
+        assertThat(store.recordRun(b)).isTrue();
+        assertThat(store.runs()).containsExactly(a, b);
+        assertThat(store.runPath(2).getName()).isEqualTo("r00000002.json");
+        io.shardline.shardwriter.internal.RunStamp stampB = new io.shardline.shardwriter.internal.RunStamp("bbbb", 1);
+        write(Modality.TEXT, "part-b-2.parquet", List.of(text(2, 0, 2), text(3, 0, 3)), stampB);
+        DatasetManifest v2 = versions.publishNext(false).orElseThrow();
+        assertThat(v2.shards()).extracting(s -> s.path().substring(s.path().lastIndexOf('/') + 1))
+                .containsExactly("part-a-1.parquet", "part-b-2.parquet");
+        assertThat(v2.obsolete()).extracting(o -> o.shard().path().substring(o.shard().path().lastIndexOf('/') + 1))
+                .containsExactly("part-a-2.parquet", "part-a-3.parquet");
+        assertThat(v2.obsolete().get(0).reason()).contains("aaaa:0").contains("bbbb:1").contains("after checkpoint 1");
+        assertThat(v2.totalRows()).isEqualTo(3);
+        // The version before keeps what it held; a rebuild from the footers and runs agrees with the new one.
+        assertThat(store.read(1)).isEqualTo(v1);
+        assertThat(versions.rebuild(2).content()).isEqualTo(v2.content());
+        // Nothing new: nothing to publish, and the obsolete shards are not read again.
+        assertThat(versions.publishNext(false)).isEmpty();
+
+        // Run c goes back to a's checkpoint 3: b's branch is given up, a's shards count again up to 3.
+        assertThat(store.recordRun(new io.shardline.format.JobRun(1, "cccc", 3, a.key(), "2026-12-02T02:00:00Z"))).isTrue();
+        DatasetManifest v3 = versions.publishNext(false).orElseThrow();
+        assertThat(v3.shards()).extracting(s -> s.path().substring(s.path().lastIndexOf('/') + 1))
+                .containsExactly("part-a-1.parquet", "part-a-2.parquet", "part-a-3.parquet");
+        assertThat(v3.obsolete()).extracting(o -> o.shard().path()).containsExactly("shards/text/part-b-2.parquet");
+        assertThat(v3.obsolete().get(0).reason()).contains("branch");
     }
 
     @Test
