@@ -105,6 +105,8 @@ final class ClusterJob {
             }
         });
         assertThat(twice).as("ids that appear twice").isEmpty();
+        // Failovers and resumes restore the latest checkpoint: nothing committed after it, nothing left out.
+        assertThat(manifest.obsolete()).as("shards left out as obsolete").isEmpty();
         assertThat(manifest.shards()).allSatisfy(s -> assertThat(s.path()).doesNotContain("inprogress"));
         List<String> inProgress = new ArrayList<>();
         try {

@@ -3,6 +3,7 @@ package io.shardline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.format.DatasetStore;
+import io.shardline.format.JobRun;
 import io.shardline.ingest.DeadLetterReader;
 import io.shardline.localstack.ProcessFlink;
 import io.shardline.localstack.SampleData;
@@ -45,9 +46,12 @@ class JobManagerKillITCase {
         String restoredFrom;
         String resumedFrom;
         long committedAtKill;
+        String firstJob;
+        String secondJob;
 
         try (ProcessFlink flink = ProcessFlink.start(KAFKA.dir().resolve("flink"), 1, PARALLELISM, Map.of(), ClusterJob.flinkLib())) {
             JobClient first = ClusterJob.submit(flink, job);
+            firstJob = first.getJobID().toHexString();
             CompletableFuture<Long> produced = CompletableFuture.supplyAsync(
                     () -> new SampleProducer(KAFKA.get().bootstrapServers(), data).produce(ClusterJob.BY_MODALITY, 0, RECORDS, n -> {}));
             Await.until("a third of the rows are committed", Duration.ofMinutes(3), () -> ClusterJob.committedRows(store) >= valid / 3);
@@ -60,6 +64,7 @@ class JobManagerKillITCase {
             JobConfig again = new JobConfig(job);
             again.set(StateRecoveryOptions.SAVEPOINT_PATH, resumedFrom);
             JobClient second = ClusterJob.submit(flink, again);
+            secondJob = second.getJobID().toHexString();
             produced.join();
             Await.until("all valid rows are committed", Duration.ofMinutes(5), () -> ClusterJob.committedRows(store) >= valid);
             restoredFrom = ProcessFlink.get(flink.restAddress(), "/jobs/" + second.getJobID() + "/checkpoints")
@@ -71,6 +76,13 @@ class JobManagerKillITCase {
         assertThat(restoredFrom).as("the checkpoint the second run restored").endsWith(resumedFrom.substring(resumedFrom.indexOf("/chk-")));
         Set<String> ids = ClusterJob.idsOnce(job);
         assertThat(ids).hasSize((int) valid);
+        // The second submission recorded itself as restored from the first run's latest checkpoint, after which the
+        // first run committed nothing: no shard is obsolete (idsOnce checks that).
+        List<JobRun> runs = store.runs();
+        assertThat(runs).hasSizeGreaterThanOrEqualTo(2);
+        JobRun resumed = runs.stream().filter(r -> r.job().equals(secondJob)).findFirst().orElseThrow();
+        assertThat(resumed.restored()).isEqualTo(Long.parseLong(resumedFrom.substring(resumedFrom.lastIndexOf("chk-") + 4)));
+        assertThat(resumed.parent()).startsWith(firstJob + ":");
         assertThat(ids.stream().filter(id -> !data.fate(SampleData.indexOf(id)).valid()).toList()).as("rows of malformed records").isEmpty();
 
         List<DeadLetterReader.Letter> letters = ClusterJob.deadLettersOnce(KAFKA.get().bootstrapServers(), data);
