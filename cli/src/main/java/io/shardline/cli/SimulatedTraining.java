@@ -2,6 +2,8 @@ package io.shardline.cli;
 
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederClient;
+import io.shardline.format.ShardSchemas;
+import io.shardline.format.ShardTable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +15,6 @@ import java.util.concurrent.Future;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -33,8 +34,13 @@ final class SimulatedTraining {
     private SimulatedTraining() {}
 
     static Result run(FeederClient client, FeedRequest request) throws Exception {
-        FeedRequest withId = request.columns().isEmpty() || request.columns().contains("id") ? request
-                : request.withColumns(concat("id", request.columns()));
+        List<String> key = ShardSchemas.keyColumns(ShardTable.fromId(request.table()));
+        FeedRequest withId = request;
+        if (!request.columns().isEmpty()) {
+            List<String> columns = new ArrayList<>(key);
+            request.columns().stream().filter(c -> !key.contains(c)).forEach(columns::add);
+            withId = request.withColumns(columns);
+        }
         FlightInfo plan = client.plan(withId);
         long versionRows = FeederClient.epochSamples(plan);
         long start = System.nanoTime();
@@ -42,7 +48,7 @@ final class SimulatedTraining {
         try {
             List<Future<Rank>> futures = new ArrayList<>();
             for (FlightEndpoint e : plan.getEndpoints()) {
-                futures.add(ranks.submit(() -> read(client, e, start)));
+                futures.add(ranks.submit(() -> read(client, e, key, start)));
             }
             Set<String> ids = new HashSet<>();
             long samples = 0;
@@ -66,7 +72,8 @@ final class SimulatedTraining {
 
     private record Rank(List<String> ids, long bytes, double firstBatchSeconds) {}
 
-    private static Rank read(FeederClient client, FlightEndpoint endpoint, long start) {
+    /** The rows' keys (see {@link ShardSchemas#keyColumns}): one column's values, or several joined with '/'. */
+    private static Rank read(FeederClient client, FlightEndpoint endpoint, List<String> key, long start) {
         List<String> ids = new ArrayList<>();
         long bytes = 0;
         double first = -1;
@@ -76,9 +83,13 @@ final class SimulatedTraining {
                     first = (System.nanoTime() - start) / 1e9;
                 }
                 VectorSchemaRoot batch = s.batch();
-                VarCharVector id = (VarCharVector) batch.getVector("id");
+                List<FieldVector> keys = key.stream().map(batch::getVector).toList();
                 for (int i = 0; i < batch.getRowCount(); i++) {
-                    ids.add(id.getObject(i).toString());
+                    StringBuilder id = new StringBuilder();
+                    for (FieldVector k : keys) {
+                        id.append(id.length() == 0 ? "" : "/").append(k.getObject(i));
+                    }
+                    ids.add(id.toString());
                 }
                 for (FieldVector v : batch.getFieldVectors()) {
                     bytes += v.getBufferSize();
@@ -103,12 +114,5 @@ final class SimulatedTraining {
             out.printf("Coverage OK: %,d samples, each exactly once%s.%n", r.distinct(),
                     request.dropLast() ? " (drop-last leaves out the last partial global batch)" : "");
         }
-    }
-
-    private static List<String> concat(String first, List<String> rest) {
-        List<String> out = new ArrayList<>();
-        out.add(first);
-        out.addAll(rest);
-        return out;
     }
 }

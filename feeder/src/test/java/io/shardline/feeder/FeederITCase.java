@@ -323,6 +323,43 @@ class FeederITCase {
     }
 
     @Test
+    void sensorReadingsAreServedAsMapsUnderTheNameTheFeederGivesTheDataset() throws Exception {
+        Path sensorsRoot = tmp.resolve("sensors");
+        int[] rows = {40, 75, 33};
+        // Written as dataset "written-as"; this feeder serves it as "served-as".
+        ShardFixtures.writeSensors(sensorsRoot, "written-as", rows);
+        try (FeederServer sensors = FeederServer.start(config(sensorsRoot).set(FeederOptions.DATASETS, "served-as=" + sensorsRoot.toUri()).build());
+                FeederClient client = client(sensors)) {
+            FeedRequest request = FeedRequest.of("served-as", 0, "sensor", 5, 0, 2, 16).withDropLast(false);
+            java.util.Set<String> seen = new HashSet<>();
+            int empty = 0;
+            for (int r = 0; r < 2; r++) {
+                try (FeederClient.RankStream s = client.open(request.withRank(r))) {
+                    while (s.next()) {
+                        VectorSchemaRoot b = s.batch();
+                        assertThat(b.getSchema().findField("readings").getType()).isInstanceOf(org.apache.arrow.vector.types.pojo.ArrowType.Map.class);
+                        var ids = (VarCharVector) b.getVector("id");
+                        var readings = (org.apache.arrow.vector.complex.MapVector) b.getVector("readings");
+                        for (int i = 0; i < b.getRowCount(); i++) {
+                            String id = new String(ids.get(i), StandardCharsets.UTF_8);
+                            seen.add(id);
+                            java.util.Map<String, Double> got = new java.util.LinkedHashMap<>();
+                            for (Object e : readings.getObject(i)) {
+                                var entry = (java.util.Map<?, ?>) e;
+                                got.put(entry.get("key").toString(), (Double) entry.get("value"));
+                            }
+                            assertThat(got).as("readings of %s", id).containsExactlyEntriesOf(ShardFixtures.readings(id));
+                            empty += got.isEmpty() ? 1 : 0;
+                        }
+                    }
+                }
+            }
+            assertThat(seen).hasSize(40 + 75 + 33);
+            assertThat(empty).as("rows without readings").isPositive();
+        }
+    }
+
+    @Test
     void theDefaultWindowIsCappedByBytesAndPinned() throws Exception {
         // About 2 KB a row on disk: a 100 KB cap gives a window of about 50 rows, below the 300-row default.
         long rows = total();

@@ -147,6 +147,18 @@ public final class ShardSchemas {
         };
     }
 
+    /**
+     * The columns that tell the rows of a table apart, together unique in a version: {@code id} in the record
+     * tables, {@code sequence_id} in text-tokens, device and window start in sensor-windows.
+     */
+    public static java.util.List<String> keyColumns(ShardTable table) {
+        return switch (table) {
+            case TEXT_TOKENS -> java.util.List.of(SEQUENCE_ID);
+            case SENSOR_WINDOWS -> java.util.List.of(DEVICE_ID, WINDOW_START);
+            case TEXT, IMAGE, SENSOR, FILTERED -> java.util.List.of(ID);
+        };
+    }
+
     /** {@code shardline_text_v2} and so on: the Parquet message name, which carries the schema revision. */
     public static String schemaName(ShardTable table) {
         return "shardline_" + table.id().replace('-', '_') + "_v" + REVISION;

@@ -105,6 +105,36 @@ public final class ShardFixtures {
         });
     }
 
+    /**
+     * Writes sensor readings (the sensor table): row r of shard s is device {@code dev-s} with {@link #readings}
+     * as its map; every fifth row has no reading.
+     */
+    public static DatasetManifest writeSensors(Path root, String dataset, int[] rowsPerShard) {
+        return writeTable(root, dataset, ShardTable.SENSOR, rowsPerShard, 64L << 10, true, (groups, s, r, offset) -> {
+            String id = id(s, r);
+            Group g = groups.newGroup()
+                    .append(ShardSchemas.ID, id)
+                    .append(ShardSchemas.SOURCE, "test")
+                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+                    .append(ShardSchemas.DEVICE_ID, "dev-" + s);
+            Group readings = g.addGroup(ShardSchemas.READINGS);
+            readings(id).forEach((k, v) -> readings.addGroup(0).append("key", k).append("value", v));
+            return provenance(g, offset);
+        });
+    }
+
+    /** The readings of a sensor row: none for every fifth row, else one to four channels with values from its id. */
+    public static java.util.Map<String, Double> readings(String id) {
+        int row = Integer.parseInt(id.substring(id.indexOf("-r") + 2));
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        if (row % 5 != 0) {
+            for (int c = 0; c <= row % 4; c++) {
+                out.put("ch" + c, row + c / 8.0);
+            }
+        }
+        return out;
+    }
+
     public static float windowValue(int shard, int row, int t, int c) {
         return shard * 1000 + row + t / 100f + c / 10f;
     }

@@ -2,6 +2,7 @@ package io.shardline.feeder.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -16,9 +17,9 @@ import org.apache.parquet.schema.Type;
 
 /**
  * The Arrow form of a shard's columns. Served: primitive columns (strings, bytes, 32/64-bit integers,
- * timestamps, floats, doubles, booleans), required or optional, and lists of required primitives in the
- * standard three-level LIST layout. Maps (the raw sensor table's readings) are not served: the request
- * names the columns it wants.
+ * timestamps, floats, doubles, booleans), required or optional; lists of required primitives in the standard
+ * three-level LIST layout; and maps of a primitive key to a primitive value (the sensor table's readings), as
+ * Arrow maps ({@code entries} of {@code key} and {@code value}, as pyarrow reads a Parquet map).
  */
 public final class ArrowColumns {
 
@@ -53,9 +54,38 @@ public final class ArrowColumns {
         if (t.isPrimitive()) {
             return new Field(t.getName(), new FieldType(nullable, primitive(t.asPrimitiveType()), null), null);
         }
+        if (t.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation) {
+            MapEntry entry = mapEntry(t.asGroupType());
+            Field key = new Field(MapVector.KEY_NAME, new FieldType(false, primitive(entry.key()), null), null);
+            Field value = new Field(MapVector.VALUE_NAME, new FieldType(entry.value().isRepetition(Type.Repetition.OPTIONAL),
+                    primitive(entry.value()), null), null);
+            Field entries = new Field(MapVector.DATA_VECTOR_NAME, new FieldType(false, ArrowType.Struct.INSTANCE, null),
+                    List.of(key, value));
+            return new Field(t.getName(), new FieldType(nullable, new ArrowType.Map(false), null), List.of(entries));
+        }
         PrimitiveType element = listElement(t.asGroupType());
         Field child = new Field("element", new FieldType(false, primitive(element), null), null);
         return new Field(t.getName(), new FieldType(nullable, ArrowType.List.INSTANCE, null), List.of(child));
+    }
+
+    /** The key and value of a MAP's repeated {@code key_value} group. */
+    public record MapEntry(PrimitiveType key, PrimitiveType value) {}
+
+    /** The key and value of a MAP of primitives (required keys, as the format demands), or an error naming the column. */
+    public static MapEntry mapEntry(GroupType g) {
+        if (g.getFieldCount() == 1) {
+            Type repeated = g.getType(0);
+            if (repeated.isRepetition(Type.Repetition.REPEATED) && !repeated.isPrimitive()
+                    && repeated.asGroupType().getFieldCount() == 2) {
+                Type key = repeated.asGroupType().getType(0);
+                Type value = repeated.asGroupType().getType(1);
+                if (key.isPrimitive() && key.isRepetition(Type.Repetition.REQUIRED) && value.isPrimitive()) {
+                    return new MapEntry(key.asPrimitiveType(), value.asPrimitiveType());
+                }
+            }
+        }
+        throw new IllegalArgumentException("column '" + g.getName() + "' (" + g + ") cannot be served: only maps of a"
+                + " primitive key to a primitive value are; leave it out of the requested columns");
     }
 
     /** The element of a three-level LIST of required primitives, or an error naming the column. */
@@ -71,7 +101,7 @@ public final class ArrowColumns {
             }
         }
         throw new IllegalArgumentException("column '" + g.getName() + "' (" + g + ") cannot be served: only primitive"
-                + " columns and lists of required primitives are; leave it out of the requested columns");
+                + " columns, lists of required primitives and maps of primitives are; leave it out of the requested columns");
     }
 
     private static ArrowType primitive(PrimitiveType p) {

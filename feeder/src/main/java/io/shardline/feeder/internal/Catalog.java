@@ -124,7 +124,7 @@ public final class Catalog {
         }
         String schemaText = m.schemas().get(t.id());
         if (schemaText == null) {
-            throw new IllegalArgumentException("version " + m.version() + " of '" + m.dataset() + "' has no shards of table '"
+            throw new IllegalArgumentException("version " + m.version() + " of '" + request.dataset() + "' has no shards of table '"
                     + t.id() + "'; its tables are " + m.schemas().keySet());
         }
         Schema schema = ArrowColumns.arrowSchema(ArrowColumns.project(MessageTypeParser.parseMessageType(schemaText), request.columns()));
@@ -134,7 +134,8 @@ public final class Catalog {
                 shards.add(s);
             }
         }
-        return new Table(m.dataset(), m.version(), t, List.copyOf(shards), schema);
+        // Served under the name this feeder gives the dataset, whatever name its manifests carry.
+        return new Table(request.dataset(), m.version(), t, List.copyOf(shards), schema);
     }
 
     /**

@@ -18,6 +18,8 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.HadoopReadOptions;
@@ -74,13 +76,19 @@ public final class ShardDecoder {
                 }
                 ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new GroupRecordConverter(projection).getRootConverter(),
                         projection, createdBy);
+                List<ColumnDescriptor> leaves = projection.getColumns();
+                int leaf = 0; // a map has two leaf columns, key and value; every other field one
                 for (int f = 0; f < projection.getFieldCount(); f++) {
                     Type t = projection.getType(f);
-                    ColumnDescriptor column = projection.getColumns().get(f);
+                    ColumnDescriptor column = leaves.get(leaf++);
                     FieldVector v = root.getVector(f);
                     preallocate(v, rows, sizes.getOrDefault(t.getName(), 0L));
                     ColumnReader r = store.getColumnReader(column);
-                    if (v instanceof ListVector list) {
+                    if (v instanceof MapVector map) {
+                        ColumnDescriptor valueColumn = leaves.get(leaf++);
+                        readMap(r, store.getColumnReader(valueColumn), column, valueColumn, map, rows,
+                                values.getOrDefault(t.getName(), 0L) / 2);
+                    } else if (v instanceof ListVector list) {
                         readList(r, column, list, rows, values.getOrDefault(t.getName(), 0L));
                     } else {
                         readFlat(r, column, v, rows);
@@ -154,6 +162,55 @@ public final class ShardDecoder {
             element += count;
         }
         child.setValueCount(element);
+    }
+
+    /**
+     * A map of primitives: its key and value columns read side by side (they have the same levels, one entry per
+     * key-value pair; an empty map one entry below the maximum level).
+     */
+    private static void readMap(ColumnReader keys, ColumnReader vals, ColumnDescriptor keyColumn, ColumnDescriptor valueColumn,
+            MapVector map, int rows, long values) {
+        int maxDef = keyColumn.getMaxDefinitionLevel();
+        int valueMaxDef = valueColumn.getMaxDefinitionLevel();
+        StructVector entries = (StructVector) map.getDataVector();
+        FieldVector key = (FieldVector) entries.getChild(MapVector.KEY_NAME);
+        FieldVector value = (FieldVector) entries.getChild(MapVector.VALUE_NAME);
+        long read = 0;
+        int entry = 0;
+        for (int row = 0; row < rows; row++) {
+            if (read >= values) {
+                throw new ShardIntegrityException("map column " + keyColumn + " ends before row " + row);
+            }
+            if (keys.getCurrentDefinitionLevel() < maxDef - 1) {
+                map.setNull(row);
+                keys.consume();
+                vals.consume();
+                read++;
+                continue;
+            }
+            map.startNewValue(row);
+            int count = 0;
+            do {
+                if (keys.getCurrentDefinitionLevel() == maxDef) {
+                    entries.setIndexDefined(entry + count);
+                    set(keys, key, entry + count);
+                    if (vals.getCurrentDefinitionLevel() == valueMaxDef) {
+                        set(vals, value, entry + count);
+                    } else {
+                        value.setNull(entry + count);
+                    }
+                    count++;
+                }
+                keys.consume();
+                vals.consume();
+                read++;
+            } while (read < values && keys.getCurrentRepetitionLevel() > 0);
+            map.endValue(row, count);
+            entry += count;
+        }
+        key.setValueCount(entry);
+        value.setValueCount(entry);
+        entries.setValueCount(entry);
     }
 
     private static void set(ColumnReader r, FieldVector v, int index) {
