@@ -143,7 +143,7 @@ final class ProduceCommand implements Callable<Integer> {
                 while ((line = r.readLine()) != null) {
                     if (!line.isBlank()) {
                         // As it is: a malformed line reaches the job, which dead-letters it with the reason.
-                        out.add(new Out(null, bytes(line), new RecordHeaders()));
+                        out.add(new Out(m == Modality.SENSOR ? deviceKey(line) : null, bytes(line), new RecordHeaders()));
                     }
                 }
             }
@@ -206,9 +206,25 @@ final class ProduceCommand implements Callable<Integer> {
             if (m == Modality.SENSOR) {
                 o.set(EnvelopeDecoder.FIELD_READINGS, readings);
             }
-            out.add(new Out(bytes(o.get(EnvelopeDecoder.FIELD_ID).asText()), JSON.writeValueAsBytes(o), new RecordHeaders()));
+            // Sensor records are keyed by device: one device's readings then stay in one partition, in order.
+            String device = o.path(EnvelopeDecoder.FIELD_DEVICE_ID).asText("");
+            String key = m == Modality.SENSOR && !device.isBlank() ? device : o.get(EnvelopeDecoder.FIELD_ID).asText();
+            out.add(new Out(bytes(key), JSON.writeValueAsBytes(o), new RecordHeaders()));
         }
         return out;
+    }
+
+    /**
+     * The Kafka key of a sensor record given as a JSON line: its {@code device_id}, so that a device's readings stay
+     * in one partition and in order; none when the line has no device id (or is not JSON: the job dead-letters it).
+     */
+    static byte[] deviceKey(String line) {
+        try {
+            var device = JSON.readTree(line).get(EnvelopeDecoder.FIELD_DEVICE_ID);
+            return device != null && device.isTextual() ? bytes(device.asText()) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     static List<String> splitCsv(String line) {

@@ -34,22 +34,33 @@ class ProduceCommandITCase {
     static final KafkaBroker KAFKA = KafkaBroker.withTopics(1, List.of("raw.text", "raw.image", "raw.sensor"));
 
     static List<Ingested> produceAndDecode(Modality m, String... args) {
+        return produceAndDecode(m, new ArrayList<>(), args);
+    }
+
+    /** Produces, then decodes what reached the topic since {@code from}; {@code keys} gets the records' keys. */
+    static List<Ingested> produceAndDecode(Modality m, List<String> keys, String... args) {
+        String topic = "raw." + m.id();
+        Map<String, Object> c = new java.util.HashMap<>(KAFKA.get().clientConfig());
+        long from;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            from = consumer.endOffsets(List.of(tp)).get(tp);
+        }
         List<String> all = new ArrayList<>(List.of("produce", m.id()));
         all.addAll(List.of(args));
         all.addAll(List.of("--set", "shardline.ingest.bootstrap-servers=" + KAFKA.get().bootstrapServers(), "--source", "test"));
         assertThat(new CommandLine(new Main()).execute(all.toArray(String[]::new))).isZero();
-        String topic = "raw." + m.id();
         EnvelopeDecoder decoder = new EnvelopeDecoder(IngestOptions.limits(io.shardline.config.Settings.empty()));
         List<Ingested> out = new ArrayList<>();
-        Map<String, Object> c = new java.util.HashMap<>(KAFKA.get().clientConfig());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
+            consumer.seek(tp, from);
             long end = consumer.endOffsets(List.of(tp)).get(tp);
             while (consumer.position(tp) < end) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
                     out.add(decoder.decode(m, r));
+                    keys.add(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
                 }
             }
         }
@@ -91,5 +102,20 @@ class ProduceCommandITCase {
         assertThat(records).hasSize(2).noneMatch(Ingested::isDeadLetter);
         assertThat(records.get(1).sensor().deviceId()).isEqualTo("press-3");
         assertThat(records.get(1).sensor().eventTime()).isEqualTo(1_764_000_060_000L);
+    }
+
+    @Test
+    void sensorRecordsAreKeyedByDevice() throws Exception {
+        Path dir = Files.createDirectories(KAFKA.dir().resolve("devices"));
+        Files.writeString(dir.resolve("a.csv"), "id,device_id,event_time,temperature\nr1,pump-1,1764000000000,20.0\n"
+                + "r2,pump-2,1764000001000,21.0\nr3,,1764000002000,22.0\n");
+        Files.writeString(dir.resolve("b.jsonl"), "{\"id\":\"j1\",\"device_id\":\"pump-2\",\"event_time\":1764000003000,"
+                + "\"readings\":{\"temperature\":23.0}}\n{\"id\":\"j2\",\"event_time\":1764000004000,\"readings\":{}}\nnot json\n");
+        List<String> keys = new ArrayList<>();
+        List<Ingested> records = produceAndDecode(Modality.SENSOR, keys, dir.toString());
+        assertThat(records).hasSize(6);
+        // By device where there is one (a device's readings stay in one partition, in order); else the record id
+        // (CSV) or nothing (a JSON line without a device, or one that is not JSON, which the job dead-letters).
+        assertThat(keys).containsExactly("pump-1", "pump-2", "r3", "pump-2", null, null);
     }
 }
