@@ -8,6 +8,7 @@ import io.shardline.pipeline.JobOptions;
 import io.shardline.pipeline.RestorePoint;
 import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
+import io.shardline.preprocess.Preprocessing;
 import io.shardline.shardwriter.Datasets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +113,13 @@ class RunCommand implements Callable<Integer> {
         JobExecutionResult r = result.get(); // rethrows the job's failure
         System.out.printf("Job %s finished after %,d ms; latest version %s%n", client.getJobID(), r.getNetRuntime(),
                 store.latest().map(m -> m.version() + " (" + m.totalRows() + " rows)").orElse("none"));
+        Object windows = r.getAccumulatorResult(Preprocessing.SENSOR_WINDOWS_ACCUMULATOR);
+        if (windows != null) {
+            Object gaps = r.getAccumulatorResult(Preprocessing.SENSOR_GAPS_ACCUMULATOR);
+            System.out.printf("Sensor windows: %,d cut; %,d places where a device's readings were more than max-gap apart%s%n",
+                    (Long) windows, gaps == null ? 0L : (Long) gaps, (Long) windows == 0 && gaps != null && (Long) gaps > 0
+                            ? " (no window: set shardline.preprocess.sensor.period to the devices' sampling period)" : "");
+        }
         return 0;
     }
 }

@@ -9,6 +9,7 @@ import io.shardline.preprocess.internal.text.QualityRules;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -67,16 +68,42 @@ public final class PreprocessOptions {
     public static final Option<Boolean> SENSOR_WINDOWS = Option.bool("shardline.preprocess.sensor.windows", false,
             "Resample each device's readings onto a fixed rate (linear interpolation, in event time:"
                     + " the readings' event_time), split on gaps, and cut windows of fixed length and stride into the"
-                    + " 'sensor-windows' table (float32 [window, channels]). Readings behind the watermark"
-                    + " (shardline.ingest.watermark.*) become dead letters with reason 'late'. Off by default: rate and"
-                    + " window belong to the model being trained.");
+                    + " 'sensor-windows' table (float32 [window, channels]). A reading that comes after a later reading"
+                    + " of its device was placed becomes a dead letter with reason 'late' (see max-out-of-orderness). Off"
+                    + " by default: rate and window belong to the model being trained.");
 
     public static final Option<Double> SENSOR_RATE_HZ = Option.decimal("shardline.preprocess.sensor.rate-hz", 10.0,
-            "Resampling rate in Hz; the grid period is 1000 / rate milliseconds, rounded.");
+            "Resampling rate in Hz; the grid period is 1000 / rate milliseconds, rounded. For slow series give"
+                    + " period instead.");
 
-    public static final Option<Duration> SENSOR_MAX_GAP = Option.duration("shardline.preprocess.sensor.max-gap", Duration.ofSeconds(5),
+    public static final Option<Duration> SENSOR_PERIOD = Option.duration("shardline.preprocess.sensor.period", null,
+            "Grid period of the resampled series, instead of rate-hz: for series sampled hourly, daily, weekly or"
+                    + " monthly, 1h, 1d, 7d or 30d (a month is taken as 30 days).");
+
+    public static final Option<Duration> SENSOR_MAX_GAP = Option.duration("shardline.preprocess.sensor.max-gap", null,
             "Readings further apart than this split the series: nothing is interpolated across the gap"
-                    + " and no window spans it.");
+                    + " and no window spans it. Unset: 5 grid periods, and at least 5 s.");
+
+    public static final Option<Duration> SENSOR_MAX_OUT_OF_ORDERNESS = Option.duration(
+            "shardline.preprocess.sensor.max-out-of-orderness", Duration.ofSeconds(5),
+            "Per device: how far behind the device's latest reading a reading may arrive and still be placed in"
+                    + " order (readings wait until their device's own readings are this far past them, and the watermark"
+                    + " has passed them); one further behind is late once a later one was placed. Judged against the"
+                    + " device itself, so one device's backlog, uploaded after the others moved on, is kept.");
+
+    public static final Option<Duration> SENSOR_FORGET_AFTER = Option.duration("shardline.preprocess.sensor.forget-after",
+            Duration.ZERO,
+            "Bounds the state of devices that never come back: a device is forgotten, its state removed, once the"
+                    + " watermark has moved this far past its last reading, and a later reading of it starts a new"
+                    + " series (grid, window and running normalization anew), even where it continues the old one, as"
+                    + " a backlog uploaded after a long disconnection does. 0 (the default) keeps every device; at"
+                    + " least quiet-after otherwise.");
+
+    public static final Option<Duration> SENSOR_QUIET_AFTER = Option.duration("shardline.preprocess.sensor.quiet-after",
+            Duration.ofMinutes(1),
+            "A device is quiet once the watermark (the other devices' event time) has moved this far past where it"
+                    + " stood at the device's last reading: its readings still waiting for max-out-of-orderness are"
+                    + " then placed.");
 
     public static final Option<Integer> SENSOR_WINDOW_LENGTH = Option.integer("shardline.preprocess.sensor.window-length", 64,
             "Resampled points per window.");
@@ -189,10 +216,40 @@ public final class PreprocessOptions {
             "Tokens per packed sequence; every row of the 'text-tokens' table has this many, except"
                     + " the last of each subtask at the end of a bounded run.");
 
+    /** The resampling grid's period in milliseconds: {@link #SENSOR_PERIOD}, else 1000 / {@link #SENSOR_RATE_HZ}. */
+    public static long sensorPeriodMs(Settings conf) {
+        Optional<Duration> period = conf.getOptional(SENSOR_PERIOD);
+        long ms = period.map(Duration::toMillis).orElseGet(() -> Math.round(1000 / conf.get(SENSOR_RATE_HZ)));
+        if (ms < 1) {
+            throw new IllegalArgumentException("'" + (period.isPresent() ? SENSOR_PERIOD.key() : SENSOR_RATE_HZ.key())
+                    + "' gives a grid period under 1 ms; the finest grid is 1 ms (1000 Hz)");
+        }
+        return ms;
+    }
+
+    /** When a silent device is forgotten ({@link #SENSOR_FORGET_AFTER}), 0 for never; checked against quiet-after. */
+    public static long sensorForgetAfterMs(Settings conf) {
+        long ms = conf.get(SENSOR_FORGET_AFTER).toMillis();
+        long quiet = conf.get(SENSOR_QUIET_AFTER).toMillis();
+        if (ms != 0 && ms < quiet) {
+            throw new IllegalArgumentException("'" + SENSOR_FORGET_AFTER.key() + "' (" + ms + " ms) is shorter than '"
+                    + SENSOR_QUIET_AFTER.key() + "' (" + quiet + " ms): give 0, or at least " + quiet + " ms");
+        }
+        return ms;
+    }
+
+    /** The gap that splits a series: {@link #SENSOR_MAX_GAP}, else 5 periods and at least 5 s. */
+    public static long sensorMaxGapMs(Settings conf) {
+        return conf.getOptional(SENSOR_MAX_GAP).map(Duration::toMillis)
+                .orElseGet(() -> Math.max(5_000L, 5 * sensorPeriodMs(conf)));
+    }
+
     public static List<Option<?>> all() {
         return List.of(KEEP_FILTERED, IMAGE_ENABLED, IMAGE_MAX_PIXELS, IMAGE_DECODE_TIMEOUT, IMAGE_SHORTER_SIDE, IMAGE_CENTER_CROP,
             IMAGE_OUTPUT, IMAGE_JPEG_QUALITY, IMAGE_NEAR_DEDUP, IMAGE_NEAR_DEDUP_MAX_DISTANCE, IMAGE_NEAR_DEDUP_TTL,
-            SENSOR_WINDOWS, SENSOR_RATE_HZ, SENSOR_MAX_GAP, SENSOR_WINDOW_LENGTH, SENSOR_WINDOW_STRIDE, SENSOR_NORMALIZATION,
+            SENSOR_WINDOWS, SENSOR_RATE_HZ, SENSOR_PERIOD, SENSOR_MAX_GAP, SENSOR_MAX_OUT_OF_ORDERNESS, SENSOR_QUIET_AFTER,
+            SENSOR_FORGET_AFTER,
+            SENSOR_WINDOW_LENGTH, SENSOR_WINDOW_STRIDE, SENSOR_NORMALIZATION,
             SENSOR_NORMALIZATION_FIXED, TEXT_ENABLED, TEXT_NORMALIZE, TEXT_QUALITY_FILTERS, TEXT_MIN_CHARS, TEXT_MAX_CHARS, TEXT_MIN_WORDS,
             TEXT_MAX_WORDS, TEXT_MIN_MEAN_WORD_LENGTH, TEXT_MAX_MEAN_WORD_LENGTH, TEXT_MIN_ALPHABETIC_WORD_FRACTION,
             TEXT_MAX_DUPLICATE_LINE_FRACTION, TEXT_MAX_ELLIPSIS_LINE_FRACTION, TEXT_REDACT_PII, TEXT_EXACT_DEDUP,

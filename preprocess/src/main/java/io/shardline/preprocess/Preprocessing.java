@@ -47,7 +47,8 @@ import org.apache.flink.util.OutputTag;
  *   images: header check, decode, orient, resize, encode, dHash ({@value #IMAGE_PREPROCESS_UID})
  *           -> near dedup by dHash, optional (uids shardline-image-near-dedup-sign, -buckets, -decide)
  *   sensor: event time from the readings -> keyBy(device) -> resample, split, window, normalize
- *           ({@value #SENSOR_WINDOWS_UID}, keyed state) -> sensor-windows table; late readings -> dead letters
+ *           ({@value #SENSOR_WINDOWS_UID}, keyed state; lateness per device) -> sensor-windows table; late
+ *           readings -> dead letters
  * </pre>
  */
 public final class Preprocessing {
@@ -57,6 +58,9 @@ public final class Preprocessing {
     public static final String IMAGE_PREPROCESS_UID = "shardline-image-preprocess";
     public static final String SENSOR_EVENT_TIME_UID = "shardline-sensor-event-time";
     public static final String SENSOR_WINDOWS_UID = "shardline-sensor-windows";
+    /** Flink accumulators of the sensor windows (in a finished job's result): series splits on gaps, windows cut. */
+    public static final String SENSOR_GAPS_ACCUMULATOR = "shardline-sensor-gaps";
+    public static final String SENSOR_WINDOWS_ACCUMULATOR = "shardline-sensor-windows";
     public static final String TEXT_EXACT_DEDUP_UID = "shardline-text-exact-dedup";
     public static final String TEXT_TOKENIZE_UID = "shardline-text-tokenize-pack";
 
@@ -156,7 +160,7 @@ public final class Preprocessing {
         if (!conf.get(PreprocessOptions.SENSOR_WINDOWS)) {
             return new Result<>(in, List.of());
         }
-        long period = Math.round(1000 / conf.get(PreprocessOptions.SENSOR_RATE_HZ));
+        long period = PreprocessOptions.sensorPeriodMs(conf);
         Duration outOfOrder = conf.get(IngestOptions.WATERMARK_MAX_OUT_OF_ORDERNESS);
         // Event time here is the reading's own event_time, not the Kafka timestamp.
         DataStream<SensorSample> timed = in.assignTimestampsAndWatermarks(WatermarkStrategy
@@ -164,9 +168,11 @@ public final class Preprocessing {
                         .withTimestampAssigner((s, kafkaTimestamp) -> s.eventTime())
                         .withIdleness(conf.get(IngestOptions.WATERMARK_IDLE_TIMEOUT)))
                 .name("sensor-event-time").uid(SENSOR_EVENT_TIME_UID);
-        SensorWindower windower = new SensorWindower(period, conf.get(PreprocessOptions.SENSOR_MAX_GAP).toMillis(),
+        SensorWindower windower = new SensorWindower(period, PreprocessOptions.sensorMaxGapMs(conf),
                 conf.get(PreprocessOptions.SENSOR_WINDOW_LENGTH), conf.get(PreprocessOptions.SENSOR_WINDOW_STRIDE),
-                conf.get(PreprocessOptions.SENSOR_NORMALIZATION), PreprocessOptions.fixedNormalization(conf));
+                conf.get(PreprocessOptions.SENSOR_NORMALIZATION), PreprocessOptions.fixedNormalization(conf),
+                conf.get(PreprocessOptions.SENSOR_MAX_OUT_OF_ORDERNESS).toMillis(),
+                conf.get(PreprocessOptions.SENSOR_QUIET_AFTER).toMillis(), PreprocessOptions.sensorForgetAfterMs(conf));
         // Readings waiting for the watermark are placed when the input ends, even where Flink's final watermark
         // does not arrive (EndOfTimeKeyedProcessOperator).
         SingleOutputStreamOperator<SensorSample> op = timed.keyBy(SensorSample::deviceId)

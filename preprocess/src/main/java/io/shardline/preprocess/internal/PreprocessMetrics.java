@@ -21,6 +21,8 @@ import org.apache.flink.metrics.MetricGroup;
  *       channels differ from their device's series), labelled {@code reason}
  *   <li>{@value #DEAD_LETTERS}: records preprocessing sent to the dead-letter topic (late sensor readings),
  *       labelled {@code reason}, as the ingest stage counts its own
+ *   <li>{@value #SENSOR_GAPS}: places where a device's readings were further apart than the gap limit and its
+ *       series split; {@value #SENSOR_WINDOWS}: sensor windows cut
  * </ul>
  *
  * Like all shardline counters they count work done: records replayed after a restart count again.
@@ -35,6 +37,8 @@ public final class PreprocessMetrics {
     public static final String PII_REDACTIONS = "pii_redactions";
     public static final String FLAGGED = "flagged";
     public static final String DEAD_LETTERS = IngestMetrics.DEAD_LETTERS;
+    public static final String SENSOR_GAPS = "sensor_gaps";
+    public static final String SENSOR_WINDOWS = "sensor_windows";
 
     private final MetricGroup modality;
     private final Map<FilterReason, Counter> filtered = new EnumMap<>(FilterReason.class);
@@ -56,6 +60,11 @@ public final class PreprocessMetrics {
 
     public void deadLetter(String reason) {
         deadLetters.computeIfAbsent(reason, r -> modality.addGroup(REASON_LABEL, r).counter(DEAD_LETTERS)).inc();
+    }
+
+    /** A counter of this modality without labels ({@value #SENSOR_GAPS}, {@value #SENSOR_WINDOWS}). */
+    public Counter counter(String name) {
+        return modality.counter(name);
     }
 
     public void redacted(String kind, long n) {

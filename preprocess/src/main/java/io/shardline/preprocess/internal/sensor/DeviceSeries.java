@@ -38,6 +38,9 @@ public final class DeviceSeries {
 
         /** A reading whose channels differ from the series': it cannot join the series. */
         void mismatch();
+
+        /** A reading more than the gap limit after the one before ({@code previous}): a new segment starts. */
+        default void gap(long previous, long time) {}
     }
 
     /**
@@ -59,6 +62,9 @@ public final class DeviceSeries {
             return;
         }
         if (lastTime == Long.MIN_VALUE || time - lastTime > maxGapMs) {
+            if (lastTime != Long.MIN_VALUE) {
+                out.gap(lastTime, time);
+            }
             // A new segment: nothing is interpolated across the gap, and no window spans it.
             count = 0;
             skip = 0;
