@@ -17,6 +17,7 @@ def to_tensors(batch: pa.RecordBatch, decode_images: Iterable[str] = ()) -> Dict
     - ``values`` of a sensor window (with its ``window_length`` column): ``[batch, window_length, channels]``;
     - binary columns named in ``decode_images``: decoded ``uint8`` tensors ``[batch, height, width, 3]`` when
       all have one size, else a list of ``[height, width, 3]`` tensors (needs Pillow);
+    - maps (the sensor table's ``readings``): a list of dicts;
     - strings, bytes and anything with nulls: Python lists.
     """
     decode = set(decode_images)
@@ -45,6 +46,8 @@ def _numpy(column: pa.Array) -> np.ndarray:
 
 def _convert(column: pa.Array):
     t = column.type
+    if pa.types.is_map(t):
+        return [None if m is None else dict(m) for m in column.to_pylist()]
     if _numeric(t):
         return column.to_pylist() if column.null_count else torch.from_numpy(_numpy(column))
     if (pa.types.is_list(t) or pa.types.is_large_list(t)) and _numeric(t.value_type) and column.null_count == 0:

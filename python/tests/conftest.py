@@ -25,7 +25,7 @@ FEEDER = REPO / "feeder" / "target"
 sys.path.insert(0, str(REPO / "python"))
 
 READY = re.compile(r"shardline feeder ready: (\S+)(?: metrics-port=(\d+))?(?: ipc-port=(\d+))?")
-DATASETS = ("images", "photos", "tokens", "windows", "corrupt", "large")
+DATASETS = ("images", "photos", "tokens", "windows", "corrupt", "large", "texts", "sensors", "filtered")
 START_TIMEOUT_S = 60
 
 

@@ -18,6 +18,8 @@ import java.nio.file.Path;
  *   <li>{@code windows}: 3 shards of 20 sensor windows of 16 x 3 values ({@link ShardFixtures#writeWindows}).
  *   <li>{@code corrupt}: {@code images} with one byte flipped in shard 5 after publishing.
  *   <li>{@code large}: 8 shards of 50 rows of 110 KB "images", 44 MB: more than a stream's buffers hold.
+ *   <li>{@code texts}, {@code sensors}, {@code filtered}: 3, 3 and 2 shards of the text, sensor (readings as maps) and
+ *       filtered tables ({@link ShardFixtures#writeText}, {@link ShardFixtures#writeSensors}, {@link ShardFixtures#writeFiltered}).
  * </ul>
  */
 public final class ClientFixture {
@@ -40,7 +42,10 @@ public final class ClientFixture {
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(victim, bytes);
         ShardFixtures.write(root.resolve("large"), "large", ShardFixtures.uniform(8, 50), 110_000, 1 << 20);
-        for (String name : new String[] {"images", "photos", "tokens", "windows", "corrupt", "large"}) {
+        ShardFixtures.writeText(root.resolve("texts"), "texts", ShardFixtures.uniform(3, 30));
+        ShardFixtures.writeSensors(root.resolve("sensors"), "sensors", ShardFixtures.uniform(3, 25));
+        ShardFixtures.writeFiltered(root.resolve("filtered"), "filtered", ShardFixtures.uniform(2, 20));
+        for (String name : new String[] {"images", "photos", "tokens", "windows", "corrupt", "large", "texts", "sensors", "filtered"}) {
             out.append(name).append('=').append(root.resolve(name).toUri()).append('\n');
         }
         System.out.print(out);

@@ -123,6 +123,37 @@ public final class ShardFixtures {
         });
     }
 
+    /** Writes text documents (the text table): row r of shard s says so in words; every fourth names a near original. */
+    public static DatasetManifest writeText(Path root, String dataset, int[] rowsPerShard) {
+        return writeTable(root, dataset, ShardTable.TEXT, rowsPerShard, 64L << 10, true, (groups, s, r, offset) -> {
+            String id = id(s, r);
+            Group g = groups.newGroup()
+                    .append(ShardSchemas.ID, id)
+                    .append(ShardSchemas.SOURCE, "test")
+                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+                    .append(ShardSchemas.TEXT, "Document " + id + ": row " + r + " of shard " + s + ", in plain words. \u00e9\u00e8");
+            if (r % 4 == 3) {
+                g.append(ShardSchemas.NEAR_DUPLICATE_OF, id(s, r - 1));
+            }
+            return provenance(g, offset);
+        });
+    }
+
+    /** Writes filtered records (the filtered table): row r of shard s, dropped for a reason, with its payload. */
+    public static DatasetManifest writeFiltered(Path root, String dataset, int[] rowsPerShard) {
+        return writeTable(root, dataset, ShardTable.FILTERED, rowsPerShard, 64L << 10, true, (groups, s, r, offset) -> {
+            String id = id(s, r);
+            Group g = groups.newGroup()
+                    .append(ShardSchemas.ID, id)
+                    .append(ShardSchemas.SOURCE, "test")
+                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+                    .append(ShardSchemas.MODALITY, r % 2 == 0 ? "text" : "image")
+                    .append(ShardSchemas.REASON, r % 3 == 0 ? "too_few_words" : "near-duplicate")
+                    .append(ShardSchemas.PAYLOAD, Binary.fromConstantByteArray(("payload of " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return provenance(g, offset);
+        });
+    }
+
     /** The readings of a sensor row: none for every fifth row, else one to four channels with values from its id. */
     public static java.util.Map<String, Double> readings(String id) {
         int row = Integer.parseInt(id.substring(id.indexOf("-r") + 2));
