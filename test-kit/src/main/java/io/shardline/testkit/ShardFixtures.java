@@ -40,10 +40,7 @@ public final class ShardFixtures {
     public static DatasetManifest write(Path root, String dataset, int[] rowsPerShard, int imageBytes, long rowGroupBytes) {
         return writeTable(root, dataset, ShardTable.IMAGE, rowsPerShard, rowGroupBytes, true, (groups, s, r, offset) -> {
             String id = id(s, r);
-            Group g = groups.newGroup()
-                    .append(ShardSchemas.ID, id)
-                    .append(ShardSchemas.SOURCE, "test")
-                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+            Group g = header(groups, id, offset)
                     .append(ShardSchemas.CONTENT_TYPE, "image/jpeg")
                     .append(ShardSchemas.IMAGE, Binary.fromConstantByteArray(image(id, imageBytes)))
                     .append(ShardSchemas.WIDTH, 64 + r % 7)
@@ -112,10 +109,7 @@ public final class ShardFixtures {
     public static DatasetManifest writeSensors(Path root, String dataset, int[] rowsPerShard) {
         return writeTable(root, dataset, ShardTable.SENSOR, rowsPerShard, 64L << 10, true, (groups, s, r, offset) -> {
             String id = id(s, r);
-            Group g = groups.newGroup()
-                    .append(ShardSchemas.ID, id)
-                    .append(ShardSchemas.SOURCE, "test")
-                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+            Group g = header(groups, id, offset)
                     .append(ShardSchemas.DEVICE_ID, "dev-" + s);
             Group readings = g.addGroup(ShardSchemas.READINGS);
             readings(id).forEach((k, v) -> readings.addGroup(0).append("key", k).append("value", v));
@@ -127,10 +121,7 @@ public final class ShardFixtures {
     public static DatasetManifest writeText(Path root, String dataset, int[] rowsPerShard) {
         return writeTable(root, dataset, ShardTable.TEXT, rowsPerShard, 64L << 10, true, (groups, s, r, offset) -> {
             String id = id(s, r);
-            Group g = groups.newGroup()
-                    .append(ShardSchemas.ID, id)
-                    .append(ShardSchemas.SOURCE, "test")
-                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+            Group g = header(groups, id, offset)
                     .append(ShardSchemas.TEXT, "Document " + id + ": row " + r + " of shard " + s + ", in plain words. \u00e9\u00e8");
             if (r % 4 == 3) {
                 g.append(ShardSchemas.NEAR_DUPLICATE_OF, id(s, r - 1));
@@ -143,10 +134,7 @@ public final class ShardFixtures {
     public static DatasetManifest writeFiltered(Path root, String dataset, int[] rowsPerShard) {
         return writeTable(root, dataset, ShardTable.FILTERED, rowsPerShard, 64L << 10, true, (groups, s, r, offset) -> {
             String id = id(s, r);
-            Group g = groups.newGroup()
-                    .append(ShardSchemas.ID, id)
-                    .append(ShardSchemas.SOURCE, "test")
-                    .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset)
+            Group g = header(groups, id, offset)
                     .append(ShardSchemas.MODALITY, r % 2 == 0 ? "text" : "image")
                     .append(ShardSchemas.REASON, r % 3 == 0 ? "too_few_words" : "near-duplicate")
                     .append(ShardSchemas.PAYLOAD, Binary.fromConstantByteArray(("payload of " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -225,6 +213,14 @@ public final class ShardFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The first columns of a sample row: its id, source {@code test}, and an event time derived from the offset. */
+    private static Group header(SimpleGroupFactory groups, String id, long offset) {
+        return groups.newGroup()
+                .append(ShardSchemas.ID, id)
+                .append(ShardSchemas.SOURCE, "test")
+                .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset);
     }
 
     /** The provenance columns of a sample row: topic, partition 0, the offset, and times derived from it. */
