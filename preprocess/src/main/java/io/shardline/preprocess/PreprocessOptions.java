@@ -99,11 +99,11 @@ public final class PreprocessOptions {
                     + " a backlog uploaded after a long disconnection does. 0 (the default) keeps every device; at"
                     + " least quiet-after otherwise.");
 
-    public static final Option<Duration> SENSOR_QUIET_AFTER = Option.duration("shardline.preprocess.sensor.quiet-after",
-            Duration.ofMinutes(1),
+    public static final Option<Duration> SENSOR_QUIET_AFTER = Option.duration("shardline.preprocess.sensor.quiet-after", null,
             "A device is quiet once the watermark (the other devices' event time) has moved this far past where it"
                     + " stood at the device's last reading: its readings still waiting for max-out-of-orderness are"
-                    + " then placed.");
+                    + " then placed. Unset: twice max-gap and twice max-out-of-orderness, at least 1 min, so that a"
+                    + " device is only taken for quiet after more than a gap.");
 
     public static final Option<Integer> SENSOR_WINDOW_LENGTH = Option.integer("shardline.preprocess.sensor.window-length", 64,
             "Resampled points per window.");
@@ -227,10 +227,16 @@ public final class PreprocessOptions {
         return ms;
     }
 
+    /** When a device counts as quiet: {@link #SENSOR_QUIET_AFTER}, else twice the gap and the bound, at least 1 min. */
+    public static long sensorQuietAfterMs(Settings conf) {
+        return conf.getOptional(SENSOR_QUIET_AFTER).map(Duration::toMillis).orElseGet(() -> Math.max(60_000L,
+                2 * Math.max(sensorMaxGapMs(conf), conf.get(SENSOR_MAX_OUT_OF_ORDERNESS).toMillis())));
+    }
+
     /** When a silent device is forgotten ({@link #SENSOR_FORGET_AFTER}), 0 for never; checked against quiet-after. */
     public static long sensorForgetAfterMs(Settings conf) {
         long ms = conf.get(SENSOR_FORGET_AFTER).toMillis();
-        long quiet = conf.get(SENSOR_QUIET_AFTER).toMillis();
+        long quiet = sensorQuietAfterMs(conf);
         if (ms != 0 && ms < quiet) {
             throw new IllegalArgumentException("'" + SENSOR_FORGET_AFTER.key() + "' (" + ms + " ms) is shorter than '"
                     + SENSOR_QUIET_AFTER.key() + "' (" + quiet + " ms): give 0, or at least " + quiet + " ms");

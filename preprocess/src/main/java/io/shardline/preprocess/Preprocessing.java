@@ -172,7 +172,7 @@ public final class Preprocessing {
                 conf.get(PreprocessOptions.SENSOR_WINDOW_LENGTH), conf.get(PreprocessOptions.SENSOR_WINDOW_STRIDE),
                 conf.get(PreprocessOptions.SENSOR_NORMALIZATION), PreprocessOptions.fixedNormalization(conf),
                 conf.get(PreprocessOptions.SENSOR_MAX_OUT_OF_ORDERNESS).toMillis(),
-                conf.get(PreprocessOptions.SENSOR_QUIET_AFTER).toMillis(), PreprocessOptions.sensorForgetAfterMs(conf));
+                PreprocessOptions.sensorQuietAfterMs(conf), PreprocessOptions.sensorForgetAfterMs(conf));
         // Readings waiting for the watermark are placed when the input ends, even where Flink's final watermark
         // does not arrive (EndOfTimeKeyedProcessOperator).
         SingleOutputStreamOperator<SensorSample> op = timed.keyBy(SensorSample::deviceId)
