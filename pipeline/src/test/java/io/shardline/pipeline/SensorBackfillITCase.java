@@ -161,6 +161,44 @@ class SensorBackfillITCase {
         assertThat(months.rows).isEqualTo(monthly.size());
     }
 
+    /**
+     * A device silent while the stream moves on by more than forget-after loses its state: its next readings start
+     * a new series even though they continue the old one. Device {@code a}: 105 readings a second apart, then, while
+     * {@code b} moves event time on by 1,000 s, nothing, then 95 more continuing the first. Windows of 10 points
+     * every 10: one series of 200 points gives 20; forgotten after the first 105, 10 + 9 = 19.
+     */
+    @Test
+    void aDeviceSilentForLongerThanForgetAfterStartsANewSeries() throws Exception {
+        List<Reading> sent = new ArrayList<>();
+        long t0 = 1_764_000_000_000L;
+        for (int i = 0; i < 105; i++) {
+            sent.add(new Reading("a-" + i, "a", t0 + i * 1000L, Map.of("v", (double) i)));
+        }
+        for (int i = 0; i <= 1000; i++) {
+            sent.add(new Reading("b-" + i, "b", t0 + i * 1000L, Map.of("v", (double) i)));
+        }
+        for (int i = 105; i < 200; i++) {
+            sent.add(new Reading("a-" + i, "a", t0 + i * 1000L, Map.of("v", (double) i)));
+        }
+        Map<String, Integer> windows = new HashMap<>();
+        for (Duration forget : List.of(Duration.ZERO, Duration.ofMinutes(10))) {
+            JobConfig c = conf("forget-" + forget.toMinutes());
+            c.set(PreprocessOptions.SENSOR_PERIOD, Duration.ofSeconds(1));
+            c.set(PreprocessOptions.SENSOR_WINDOW_LENGTH, 10);
+            c.set(PreprocessOptions.SENSOR_WINDOW_STRIDE, 10);
+            c.set(PreprocessOptions.SENSOR_FORGET_AFTER, forget);
+            c.set(org.apache.flink.configuration.PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(10));
+            // Throttled, so that the watermark moves while b's readings flow, as it does in a live stream.
+            Outcome o = run(c, sent, s -> s.map(new io.shardline.testkit.Throttle<io.shardline.ingest.Ingested>(1, 2))
+                    .returns(org.apache.flink.api.common.typeinfo.TypeInformation.of(io.shardline.ingest.Ingested.class))
+                    .name("throttle"));
+            assertThat(o.rows).isEqualTo(sent.size());
+            windows.put("forget " + forget.toMinutes() + " min", o.windowsByDevice.get("a"));
+        }
+        System.out.printf("Forgetting silent devices: windows of device a %s%n", windows);
+        assertThat(windows).containsEntry("forget 0 min", 20).containsEntry("forget 10 min", 19);
+    }
+
     record Outcome(long rows, Map<String, Integer> windowsByDevice, long gaps, long windowsCounted) {}
 
     static JobConfig conf(String name) {
@@ -172,6 +210,12 @@ class SensorBackfillITCase {
 
     /** Sends the readings to partition 0 in this order, runs the job bounded, and reads back what it wrote. */
     static Outcome run(JobConfig c, List<Reading> readings) throws Exception {
+        return run(c, readings, s -> s);
+    }
+
+    static Outcome run(JobConfig c, List<Reading> readings,
+            java.util.function.UnaryOperator<org.apache.flink.streaming.api.datastream.DataStream<io.shardline.ingest.Ingested>> afterIngest)
+            throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().kafka().bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -182,7 +226,8 @@ class SensorBackfillITCase {
             producer.flush();
         }
         JobConfig job = JobOptions.withDefaults(c);
-        JobExecutionResult result = ShardlineJob.submit(STACK.get().flink().environment(job), new ShardlinePipeline(job), job)
+        JobExecutionResult result = ShardlineJob.submit(STACK.get().flink().environment(job),
+                        new ShardlinePipeline(job).afterIngest(afterIngest), job)
                 .getJobExecutionResult().get(5, TimeUnit.MINUTES);
         Datasets.versions(c.settings()).publishNext(false);
         DatasetStore store = Datasets.store(c.settings());
