@@ -54,9 +54,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * decode cannot be interrupted, so the decode timeout cannot abort it midway: its running time is bounded
  * by the pixel cap and the scan limit (about 50 ms per 10 megapixels at full scale), and an image whose
  * decode took longer than the timeout is refused with {@code image-decode-timeout} afterwards, so the
- * outcome for a slow image is the same as on the ImageIO path. CMYK and YCCK JPEGs are refused with a
- * reason (TurboJPEG decodes them only to CMYK, and converting without their colour profile would give wrong
- * colours; ImageIO does not read them either); grayscale JPEGs are decoded to RGB.
+ * outcome for a slow image is the same as on the ImageIO path. CMYK and YCCK JPEGs are decoded by ImageIO
+ * on both paths (TurboJPEG gives them only as CMYK; ImageIO converts them to RGB), grayscale JPEGs by
+ * TurboJPEG straight to RGB.
  */
 public final class ImageTransform implements Serializable {
 
@@ -163,7 +163,10 @@ public final class ImageTransform implements Serializable {
     private Result applyNative(byte[] encoded, ImageHeader header) throws Refused {
         int origW = header.orientedWidth();
         int origH = header.orientedHeight();
-        RgbPixels pixels = isJpeg(encoded) ? decodeNative(encoded, header) : bytes(rgb(decode(encoded)));
+        RgbPixels pixels = isJpeg(encoded) ? decodeNative(encoded, header) : null;
+        if (pixels == null) {
+            pixels = bytes(rgb(decode(encoded))); // PNG, or a JPEG TurboJPEG cannot give as RGB
+        }
         RgbPixels oriented = pixels.orient(header.orientation());
         long hash = oriented.dhash();
         // Target size from the original dimensions, so that a DCT-scaled decode gives the ImageIO path's size.
@@ -193,7 +196,10 @@ public final class ImageTransform implements Serializable {
         return b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8;
     }
 
-    /** A JPEG through TurboJPEG, reduced in the DCT domain as far as the target size allows. */
+    /**
+     * A JPEG through TurboJPEG, reduced in the DCT domain as far as the target size allows; null for a CMYK
+     * or YCCK JPEG, which TurboJPEG decodes only to CMYK: ImageIO converts those to RGB.
+     */
     private RgbPixels decodeNative(byte[] encoded, ImageHeader header) throws Refused {
         long start = System.nanoTime();
         try {
@@ -203,7 +209,7 @@ public final class ImageTransform implements Serializable {
                 throw new Refused(FilterReason.IMAGE_TOO_MANY_PIXELS, h.width() + " x " + h.height() + " pixels exceeds the cap of " + maxPixels);
             }
             if (h.colorspace() == TurboJpeg.TJCS_CMYK || h.colorspace() == TurboJpeg.TJCS_YCCK) {
-                throw new Refused(FilterReason.IMAGE_UNDECODABLE, "CMYK JPEG: not converted to RGB (convert it before ingest)");
+                return null;
             }
             TurboJpeg.Decoded d = TurboJpeg.decode(encoded, h, TurboJpeg.scaleFor(h.width(), h.height(), shorterSide));
             long took = System.nanoTime() - start;
