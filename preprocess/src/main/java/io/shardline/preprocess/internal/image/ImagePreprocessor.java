@@ -12,11 +12,18 @@ import org.apache.flink.util.Collector;
 /**
  * Applies {@link ImageTransform} to each image. A refused image (above the pixel cap, undecodable, or too
  * slow to decode) is dropped and counted by reason, and kept for audit when asked. Stateless and
- * deterministic per record.
+ * deterministic per record (for a given codec: see {@link ImageTransform}); the codec in use is the gauge
+ * {@value #NATIVE_CODEC}.
  */
 public final class ImagePreprocessor extends ProcessFunction<ImageSample, ImageSample> {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Gauge under the {@code shardline} group, {@code modality="image"}: 1 when JPEGs are decoded and images
+     * encoded with libjpeg-turbo, 0 when ImageIO does it all (library missing, or the codec set to IMAGEIO).
+     */
+    public static final String NATIVE_CODEC = "image_native_codec";
 
     private final ImageTransform transform;
     private final boolean keepFiltered;
@@ -32,6 +39,10 @@ public final class ImagePreprocessor extends ProcessFunction<ImageSample, ImageS
         // No disk cache for decoding from memory: ImageIO would otherwise write temporary files per image.
         javax.imageio.ImageIO.setUseCache(false);
         metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), Modality.IMAGE);
+        // Which codec this operator uses (loading the library logs it once per JVM): 1 libjpeg-turbo, 0 ImageIO.
+        int nativeCodec = transform.usesNativeCodec() ? 1 : 0;
+        getRuntimeContext().getMetricGroup().addGroup(PreprocessMetrics.GROUP).addGroup(PreprocessMetrics.MODALITY_LABEL, Modality.IMAGE.id())
+                .gauge(NATIVE_CODEC, (org.apache.flink.metrics.Gauge<Integer>) () -> nativeCodec);
     }
 
     @Override

@@ -28,6 +28,35 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * which avoids the aliasing of a single large step); optionally crop the centre square; encode as JPEG at
  * {@code jpegQuality} or as raw uint8 RGB in height-width-channel order. Also computes a 64-bit difference
  * hash (dHash) of the oriented image for near-duplicate detection.
+ *
+ * <h2>Two codecs</h2>
+ *
+ * When libjpeg-turbo's TurboJPEG library is installed ({@code apt-get install libturbojpeg0}) and the codec
+ * is {@link Codec#AUTO}, JPEGs are decoded natively, straight to RGB bytes, and scaled on decode in the DCT
+ * domain to the smallest of the library's scales (1/8, 1/4, 3/8, 1/2 ... 7/8) whose shorter side is still at
+ * least {@code shorterSide}, as Pillow's {@code Image.draft} does; the remaining resize, the crop and the
+ * JPEG encoding also run on bytes ({@link RgbPixels}, TurboJPEG's encoder at 4:2:0). PNGs are still decoded
+ * by ImageIO, then take the same byte path. Without the library, or with {@link Codec#IMAGEIO}, everything
+ * is done with ImageIO and Java2D as before. Both give images of the same size and closely similar content;
+ * the bytes differ (another decoder, resampler and encoder).
+ *
+ * <p>The dHash is computed on the oriented decoded pixels in both cases. After a DCT-scaled decode those
+ * pixels are a reduced image, so the hash of the same file may differ from the ImageIO path's by a bit or
+ * two (cells whose neighbours are nearly equally bright); near-duplicate detection tolerates a few bits, but
+ * hashes from jobs running different codecs are not bit-identical.
+ *
+ * <h2>Hostile images on the native path</h2>
+ *
+ * The pixel cap is checked from the header before any decoding, as on the ImageIO path (and again against
+ * TurboJPEG's own reading of the header). A stream the library warns about (truncated, corrupt) is refused:
+ * it decodes with {@code TJFLAG_STOPONWARNING}, instead of the grey-filled image libjpeg returns by default.
+ * Progressive JPEGs with an unreasonable number of scans are refused ({@code TJFLAG_LIMITSCANS}). A native
+ * decode cannot be interrupted, so the decode timeout cannot abort it midway: its running time is bounded
+ * by the pixel cap and the scan limit (about 50 ms per 10 megapixels at full scale), and an image whose
+ * decode took longer than the timeout is refused with {@code image-decode-timeout} afterwards, so the
+ * outcome for a slow image is the same as on the ImageIO path. CMYK and YCCK JPEGs are decoded by ImageIO
+ * on both paths (TurboJPEG gives them only as CMYK; ImageIO converts them to RGB), grayscale JPEGs by
+ * TurboJPEG straight to RGB.
  */
 public final class ImageTransform implements Serializable {
 
@@ -37,6 +66,12 @@ public final class ImageTransform implements Serializable {
 
     /** How the processed image is stored. */
     public enum Output { JPEG, RAW_RGB }
+
+    /**
+     * Which codec decodes and encodes: {@code AUTO} uses libjpeg-turbo when it can be loaded and ImageIO
+     * otherwise; {@code IMAGEIO} always uses ImageIO (to compare, or to rule the native library out).
+     */
+    public enum Codec { AUTO, IMAGEIO }
 
     /** Why an image was refused. */
     public static final class Refused extends Exception {
@@ -63,12 +98,19 @@ public final class ImageTransform implements Serializable {
     private final boolean centerCrop;
     private final Output output;
     private final float jpegQuality;
+    private final Codec codec;
+
+    /** With {@link Codec#AUTO}: libjpeg-turbo where installed. */
+    public ImageTransform(long maxPixels, Duration decodeTimeout, int shorterSide, boolean centerCrop, Output output, int jpegQuality) {
+        this(maxPixels, decodeTimeout, shorterSide, centerCrop, output, jpegQuality, Codec.AUTO);
+    }
 
     /**
      * @param shorterSide target length of the shorter side; 0 keeps the size
      * @param jpegQuality 1 to 100
      */
-    public ImageTransform(long maxPixels, Duration decodeTimeout, int shorterSide, boolean centerCrop, Output output, int jpegQuality) {
+    public ImageTransform(long maxPixels, Duration decodeTimeout, int shorterSide, boolean centerCrop, Output output, int jpegQuality,
+            Codec codec) {
         if (maxPixels < 1 || shorterSide < 0 || jpegQuality < 1 || jpegQuality > 100 || decodeTimeout.isNegative()) {
             throw new IllegalArgumentException("invalid image settings: max pixels " + maxPixels + ", shorter side " + shorterSide
                     + ", JPEG quality " + jpegQuality + ", decode timeout " + decodeTimeout);
@@ -79,6 +121,17 @@ public final class ImageTransform implements Serializable {
         this.centerCrop = centerCrop;
         this.output = output;
         this.jpegQuality = jpegQuality / 100f;
+        this.codec = codec;
+    }
+
+    /** Whether libjpeg-turbo's TurboJPEG could be loaded in this JVM (the first call loads it and logs the outcome). */
+    public static boolean nativeCodecAvailable() {
+        return TurboJpeg.available();
+    }
+
+    /** Whether this transform decodes JPEGs and encodes with libjpeg-turbo: {@link Codec#AUTO} and the library loaded. */
+    public boolean usesNativeCodec() {
+        return codec == Codec.AUTO && TurboJpeg.available();
     }
 
     public Result apply(byte[] encoded) throws Refused {
@@ -91,6 +144,9 @@ public final class ImageTransform implements Serializable {
         if (header.pixels() > maxPixels) {
             throw new Refused(FilterReason.IMAGE_TOO_MANY_PIXELS, header.width() + " x " + header.height() + " pixels exceeds the cap of " + maxPixels);
         }
+        if (usesNativeCodec()) {
+            return applyNative(encoded, header);
+        }
         BufferedImage oriented = orient(rgb(decode(encoded)), header.orientation());
         long hash = dhash(oriented);
         BufferedImage resized = resize(oriented);
@@ -101,6 +157,75 @@ public final class ImageTransform implements Serializable {
         byte[] data = output == Output.JPEG ? jpeg(resized) : rawRgb(resized);
         return new Result(data, output == Output.JPEG ? EnvelopeDecoder.JPEG : RAW_RGB8, resized.getWidth(), resized.getHeight(), oriented.getWidth(),
                 oriented.getHeight(), hash);
+    }
+
+    /** The native path: TurboJPEG for JPEG (ImageIO for PNG), then every step on RGB bytes. */
+    private Result applyNative(byte[] encoded, ImageHeader header) throws Refused {
+        int origW = header.orientedWidth();
+        int origH = header.orientedHeight();
+        RgbPixels pixels = isJpeg(encoded) ? decodeNative(encoded, header) : null;
+        if (pixels == null) {
+            pixels = bytes(rgb(decode(encoded))); // PNG, or a JPEG TurboJPEG cannot give as RGB
+        }
+        RgbPixels oriented = pixels.orient(header.orientation());
+        long hash = oriented.dhash();
+        // Target size from the original dimensions, so that a DCT-scaled decode gives the ImageIO path's size.
+        int shorter = Math.min(origW, origH);
+        RgbPixels out = oriented;
+        if (shorterSide > 0 && shorter > shorterSide) {
+            double scale = (double) shorterSide / shorter;
+            out = oriented.resize(Math.max(1, (int) Math.round(origW * scale)), Math.max(1, (int) Math.round(origH * scale)));
+        }
+        if (centerCrop && shorterSide > 0) {
+            int side = Math.min(out.width(), out.height());
+            out = out.cropCentre(side, side);
+        }
+        if (output == Output.RAW_RGB) {
+            return new Result(out.rgb(), RAW_RGB8, out.width(), out.height(), origW, origH, hash);
+        }
+        byte[] jpeg;
+        try {
+            jpeg = TurboJpeg.encode(out.rgb(), out.width(), out.height(), Math.round(jpegQuality * 100));
+        } catch (TurboJpeg.Failure e) {
+            throw new IllegalStateException("JPEG encoding failed in memory: " + e.getMessage(), e);
+        }
+        return new Result(jpeg, EnvelopeDecoder.JPEG, out.width(), out.height(), origW, origH, hash);
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8;
+    }
+
+    /**
+     * A JPEG through TurboJPEG, reduced in the DCT domain as far as the target size allows; null for a CMYK
+     * or YCCK JPEG, which TurboJPEG decodes only to CMYK: ImageIO converts those to RGB.
+     */
+    private RgbPixels decodeNative(byte[] encoded, ImageHeader header) throws Refused {
+        long start = System.nanoTime();
+        try {
+            TurboJpeg.Header h = TurboJpeg.header(encoded);
+            // ImageHeader found the first frame header; should the library read other dimensions, its own count.
+            if ((long) h.width() * h.height() > maxPixels) {
+                throw new Refused(FilterReason.IMAGE_TOO_MANY_PIXELS, h.width() + " x " + h.height() + " pixels exceeds the cap of " + maxPixels);
+            }
+            if (h.colorspace() == TurboJpeg.TJCS_CMYK || h.colorspace() == TurboJpeg.TJCS_YCCK) {
+                return null;
+            }
+            TurboJpeg.Decoded d = TurboJpeg.decode(encoded, h, TurboJpeg.scaleFor(h.width(), h.height(), shorterSide));
+            long took = System.nanoTime() - start;
+            // The native decode cannot be aborted midway; a decode that overran the bound is refused after it.
+            if (took > decodeTimeout.toNanos()) {
+                throw new Refused(FilterReason.IMAGE_DECODE_TIMEOUT, "decoding took " + took / 1_000_000 + " ms, longer than " + decodeTimeout);
+            }
+            return new RgbPixels(d.rgb(), d.width(), d.height());
+        } catch (TurboJpeg.Failure e) {
+            throw new Refused(FilterReason.IMAGE_UNDECODABLE, "decoder: " + e.getMessage());
+        }
+    }
+
+    /** An RGB image from ImageIO as bytes, R G B per pixel. */
+    static RgbPixels bytes(BufferedImage image) {
+        return new RgbPixels(rawRgb(image), image.getWidth(), image.getHeight());
     }
 
     private BufferedImage decode(byte[] encoded) throws Refused {
@@ -335,6 +460,11 @@ public final class ImageTransform implements Serializable {
                 counts[cell]++;
             }
         }
+        return dhashBits(sums, counts);
+    }
+
+    /** The hash from the 9 x 8 cells' luma sums and pixel counts. */
+    static long dhashBits(long[] sums, int[] counts) {
         long hash = 0;
         for (int y = 0; y < 8; y++) {
             for (int x = 0; x < 8; x++) {

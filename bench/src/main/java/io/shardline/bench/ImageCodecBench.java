@@ -1,0 +1,78 @@
+package io.shardline.bench;
+
+import io.shardline.preprocess.internal.image.ImageTransform;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The image preprocessing steps alone, on one thread, over a folder of real images: header check, decode,
+ * RGB, EXIF orientation, dHash, resize to a shorter side of 256, JPEG encode at quality 90 (the job's
+ * defaults), with libjpeg-turbo and with ImageIO. Reports images per CPU-second of this thread, to set beside
+ * {@code bench/python/pillow_images.py}, which does the same steps with Pillow on the same files.
+ *
+ * <p>Run: {@code java -cp <bench classpath> io.shardline.bench.ImageCodecBench FOLDER [ROUNDS]} (BENCHMARKS.md
+ * gives the whole command). The files are read into memory first; one untimed round warms the JIT.
+ */
+public record ImageCodecBench(Path folder, int rounds) {
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: ImageCodecBench FOLDER [ROUNDS]   (FOLDER: .jpg/.jpeg/.png files)");
+            System.exit(2);
+        }
+        System.exit(new ImageCodecBench(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 5).run(System.out));
+    }
+
+    public int run(PrintStream out) throws Exception {
+        List<byte[]> images = new ArrayList<>();
+        long bytes = 0;
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path p : files.sorted().toList()) {
+                String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+                if (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png")) {
+                    images.add(Files.readAllBytes(p));
+                    bytes += images.get(images.size() - 1).length;
+                }
+            }
+        }
+        if (images.isEmpty()) {
+            System.err.println("bench images: no .jpg or .png files in " + folder);
+            return 2;
+        }
+        javax.imageio.ImageIO.setUseCache(false); // as the job's operator does
+        out.printf("%s: %d images, %.0f KB on average%n", folder, images.size(), bytes / 1024.0 / images.size());
+        if (!ImageTransform.nativeCodecAvailable()) {
+            out.println("libjpeg-turbo not loaded: the native row is ImageIO too (apt-get install libturbojpeg0)");
+        }
+        for (ImageTransform.Codec codec : ImageTransform.Codec.values()) {
+            ImageTransform t = new ImageTransform(64_000_000L, Duration.ofSeconds(30), 256, false, ImageTransform.Output.JPEG, 90, codec);
+            long outBytes = pass(t, images); // warm-up
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            for (int r = 0; r < rounds; r++) {
+                pass(t, images);
+            }
+            double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            int n = images.size() * rounds;
+            out.printf("%-8s %-12s %8.1f images/CPU-s  %6.2f ms/image  (%d images, %.2f CPU-s; output %.1f KB/image)%n",
+                    codec == ImageTransform.Codec.AUTO ? "native" : "imageio", t.usesNativeCodec() ? "libjpeg-turbo" : "ImageIO",
+                    n / cpu, cpu * 1000 / n, n, cpu, outBytes / 1024.0 / images.size());
+        }
+        return 0;
+    }
+
+    private static long pass(ImageTransform t, List<byte[]> images) throws ImageTransform.Refused {
+        long outBytes = 0;
+        for (byte[] image : images) {
+            outBytes += t.apply(image).data().length;
+        }
+        return outBytes;
+    }
+}
