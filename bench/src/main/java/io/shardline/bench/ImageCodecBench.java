@@ -1,12 +1,13 @@
 package io.shardline.bench;
 
-import io.shardline.preprocess.internal.image.ImageTransform;
+import io.shardline.config.Settings;
+import io.shardline.preprocess.ImageSteps;
+import io.shardline.preprocess.PreprocessOptions;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,8 +18,7 @@ import java.util.stream.Stream;
  * defaults), with libjpeg-turbo and with ImageIO. Reports images per CPU-second of this thread, to set beside
  * {@code bench/python/pillow_images.py}, which does the same steps with Pillow on the same files.
  *
- * <p>Run: {@code java -cp <bench classpath> io.shardline.bench.ImageCodecBench FOLDER [ROUNDS]} (BENCHMARKS.md
- * gives the whole command). The files are read into memory first; one untimed round warms the JIT.
+ * <p>Run: {@code ./shardline bench images FOLDER --rounds N} (BENCHMARKS.md gives the whole command). The files are read into memory first; one untimed round warms the JIT.
  */
 public record ImageCodecBench(Path folder, int rounds) {
 
@@ -48,11 +48,12 @@ public record ImageCodecBench(Path folder, int rounds) {
         }
         javax.imageio.ImageIO.setUseCache(false); // as the job's operator does
         out.printf("%s: %d images, %.0f KB on average%n", folder, images.size(), bytes / 1024.0 / images.size());
-        if (!ImageTransform.nativeCodecAvailable()) {
+        if (!ImageSteps.nativeCodecAvailable()) {
             out.println("libjpeg-turbo not loaded: the native row is ImageIO too (apt-get install libturbojpeg0)");
         }
-        for (ImageTransform.Codec codec : ImageTransform.Codec.values()) {
-            ImageTransform t = new ImageTransform(64_000_000L, Duration.ofSeconds(30), 256, false, ImageTransform.Output.JPEG, 90, codec);
+        for (String codec : List.of("AUTO", "IMAGEIO")) {
+            // The job's defaults (shorter side 256, JPEG at quality 90), with the codec set.
+            ImageSteps t = ImageSteps.of(Settings.empty().withText(PreprocessOptions.IMAGE_CODEC.key(), codec));
             long outBytes = pass(t, images); // warm-up
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             long cpu0 = mx.getCurrentThreadCpuTime();
@@ -62,16 +63,16 @@ public record ImageCodecBench(Path folder, int rounds) {
             double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
             int n = images.size() * rounds;
             out.printf("%-8s %-12s %8.1f images/CPU-s  %6.2f ms/image  (%d images, %.2f CPU-s; output %.1f KB/image)%n",
-                    codec == ImageTransform.Codec.AUTO ? "native" : "imageio", t.usesNativeCodec() ? "libjpeg-turbo" : "ImageIO",
+                    codec.equals("AUTO") ? "native" : "imageio", t.usesNativeCodec() ? "libjpeg-turbo" : "ImageIO",
                     n / cpu, cpu * 1000 / n, n, cpu, outBytes / 1024.0 / images.size());
         }
         return 0;
     }
 
-    private static long pass(ImageTransform t, List<byte[]> images) throws ImageTransform.Refused {
+    private static long pass(ImageSteps t, List<byte[]> images) {
         long outBytes = 0;
         for (byte[] image : images) {
-            outBytes += t.apply(image).data().length;
+            outBytes += t.apply(image).length;
         }
         return outBytes;
     }

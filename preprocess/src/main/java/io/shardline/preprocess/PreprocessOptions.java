@@ -51,6 +51,13 @@ public final class PreprocessOptions {
     public static final Option<Integer> IMAGE_JPEG_QUALITY = Option.integer("shardline.preprocess.image.jpeg-quality", 90,
             "JPEG quality, 1 to 100, when re-encoding.");
 
+    public static final Option<ImageTransform.Codec> IMAGE_CODEC = Option.enumeration("shardline.preprocess.image.codec",
+            ImageTransform.Codec.class, ImageTransform.Codec.AUTO,
+            "AUTO: JPEGs decoded (scaled in the DCT domain) and every image encoded with libjpeg-turbo's TurboJPEG"
+                    + " library where it is installed (Debian: apt-get install libturbojpeg0), ImageIO otherwise; the"
+                    + " path in use is logged once and shown by the image_native_codec gauge. IMAGEIO: always the JDK's"
+                    + " ImageIO. The two give the same sizes and near-identical pixels, not the same bytes.");
+
     public static final Option<Boolean> IMAGE_NEAR_DEDUP = Option.bool("shardline.preprocess.image.near-dedup", false,
             "Drop an image whose difference hash is within max-distance bits of an earlier image's"
                     + " (event-time order, as for text near dedup; reason near-duplicate). State: one bucket entry per"
@@ -252,7 +259,7 @@ public final class PreprocessOptions {
 
     public static List<Option<?>> all() {
         return List.of(KEEP_FILTERED, IMAGE_ENABLED, IMAGE_MAX_PIXELS, IMAGE_DECODE_TIMEOUT, IMAGE_SHORTER_SIDE, IMAGE_CENTER_CROP,
-            IMAGE_OUTPUT, IMAGE_JPEG_QUALITY, IMAGE_NEAR_DEDUP, IMAGE_NEAR_DEDUP_MAX_DISTANCE, IMAGE_NEAR_DEDUP_TTL,
+            IMAGE_OUTPUT, IMAGE_JPEG_QUALITY, IMAGE_CODEC, IMAGE_NEAR_DEDUP, IMAGE_NEAR_DEDUP_MAX_DISTANCE, IMAGE_NEAR_DEDUP_TTL,
             SENSOR_WINDOWS, SENSOR_RATE_HZ, SENSOR_PERIOD, SENSOR_MAX_GAP, SENSOR_MAX_OUT_OF_ORDERNESS, SENSOR_QUIET_AFTER,
             SENSOR_FORGET_AFTER,
             SENSOR_WINDOW_LENGTH, SENSOR_WINDOW_STRIDE, SENSOR_NORMALIZATION,

@@ -137,10 +137,7 @@ public final class Preprocessing {
             return new Result<>(in, List.of());
         }
         boolean keep = conf.get(PreprocessOptions.KEEP_FILTERED);
-        ImageTransform transform = new ImageTransform(conf.get(PreprocessOptions.IMAGE_MAX_PIXELS),
-                conf.get(PreprocessOptions.IMAGE_DECODE_TIMEOUT), conf.get(PreprocessOptions.IMAGE_SHORTER_SIDE),
-                conf.get(PreprocessOptions.IMAGE_CENTER_CROP), conf.get(PreprocessOptions.IMAGE_OUTPUT),
-                conf.get(PreprocessOptions.IMAGE_JPEG_QUALITY));
+        ImageTransform transform = imageTransform(conf);
         SingleOutputStreamOperator<ImageSample> op = in.process(new ImagePreprocessor(transform, keep))
                 .name("image-preprocess").uid(IMAGE_PREPROCESS_UID);
         List<DataStream<FilteredSample>> filtered = new ArrayList<>(List.of(op.getSideOutput(FILTERED)));
@@ -154,6 +151,14 @@ public final class Preprocessing {
             out = decided;
         }
         return new Result<>(out, keep ? filtered : List.of());
+    }
+
+    /** The image steps as the options configure them. */
+    static ImageTransform imageTransform(Settings conf) {
+        return new ImageTransform(conf.get(PreprocessOptions.IMAGE_MAX_PIXELS),
+                conf.get(PreprocessOptions.IMAGE_DECODE_TIMEOUT), conf.get(PreprocessOptions.IMAGE_SHORTER_SIDE),
+                conf.get(PreprocessOptions.IMAGE_CENTER_CROP), conf.get(PreprocessOptions.IMAGE_OUTPUT),
+                conf.get(PreprocessOptions.IMAGE_JPEG_QUALITY), conf.get(PreprocessOptions.IMAGE_CODEC));
     }
 
     public static Result<SensorSample> sensor(DataStream<SensorSample> in, Settings conf) {
