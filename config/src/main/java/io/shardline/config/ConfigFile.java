@@ -45,7 +45,9 @@ public final class ConfigFile {
     public static Map.Entry<String, String> flag(String keyValue) {
         int eq = keyValue.indexOf('=');
         if (eq < 1) {
-            throw new IllegalArgumentException("--set takes key=value, got '" + keyValue + "'");
+            // Echoed to help, unless it names a secret: then what follows the key may be the secret itself.
+            throw new IllegalArgumentException("--set takes key=value, got " + (Secrets.isSecretKey(keyValue)
+                    ? "a flag without '=' that names a secret (not shown)" : "'" + keyValue + "'"));
         }
         return Map.entry(keyValue.substring(0, eq).trim(), keyValue.substring(eq + 1).trim());
     }

@@ -90,6 +90,14 @@ public final class Settings implements Serializable {
         return this;
     }
 
+    /**
+     * A copy without the keys that name secrets ({@link Secrets}): what an operator may carry to a cluster's
+     * TaskManagers, which get their credentials from their own configuration and environment.
+     */
+    public Settings withoutSecrets() {
+        return new Settings(Secrets.without(values));
+    }
+
     /** Every key and its text, in the order given. */
     public Map<String, String> toMap() {
         return java.util.Collections.unmodifiableMap(values);
