@@ -3,9 +3,11 @@ package io.shardline.ingest;
 import io.shardline.format.Modality;
 import io.shardline.config.Option;
 import io.shardline.config.Settings;
+import io.shardline.ingest.internal.KafkaSecrets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Every option of the ingest stage: Kafka connection, topics, size limits and JSON parser limits. Keys are
@@ -144,6 +146,29 @@ public final class IngestOptions {
     /** Extra Kafka client properties (SASL, TLS, ...) given as {@code shardline.ingest.kafka.<property>}. */
     public static Map<String, String> kafkaProperties(Settings conf) {
         return conf.withPrefix(KAFKA_PROPERTIES_PREFIX);
+    }
+
+    /**
+     * The extra Kafka client properties of the job, which carries them to the cluster inside its job graph: each
+     * secret among them ({@code sasl.jaas.config}, {@code ssl.keystore.password}, any property Kafka types as a
+     * password) must be a reference that Kafka resolves where the client runs, {@code ${provider:[path:]key}} of a
+     * provider listed in {@code config.providers}; the secret itself is refused, naming its key.
+     */
+    public static Map<String, String> jobKafkaProperties(Settings conf) {
+        Map<String, String> properties = kafkaProperties(conf);
+        List<String> inClear = KafkaSecrets.inClear(properties);
+        if (!inClear.isEmpty()) {
+            String key = KAFKA_PROPERTIES_PREFIX + inClear.get(0);
+            throw new IllegalArgumentException(inClear.stream().map(p -> "'" + KAFKA_PROPERTIES_PREFIX + p + "'")
+                    .collect(Collectors.joining(", ")) + (inClear.size() == 1 ? " holds a secret" : " hold secrets")
+                    + " in clear: the job would carry it to the cluster in its job graph, which Flink stores, shows and logs."
+                    + " Give a reference that Kafka resolves on the JobManager and TaskManagers instead, e.g. from their"
+                    + " environment: " + KAFKA_PROPERTIES_PREFIX + "config.providers=env, " + KAFKA_PROPERTIES_PREFIX
+                    + "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider and " + key
+                    + "=${env:VARIABLE}; or from a file there, with FileConfigProvider: " + key + "=${file:/path/secrets.properties:"
+                    + inClear.get(0) + "}");
+        }
+        return properties;
     }
 
     public static String requireBootstrapServers(Settings conf) {
