@@ -52,15 +52,17 @@ public final class ProcessFlink implements AutoCloseable {
     private final Path workDir;
     private final String classpath;
     private final Map<String, String> conf;
+    private final Map<String, String> environment;
     private final int restPort;
     private Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
     private int started;
 
-    private ProcessFlink(Path workDir, String classpath, Map<String, String> conf, int restPort) {
+    private ProcessFlink(Path workDir, String classpath, Map<String, String> conf, Map<String, String> environment, int restPort) {
         this.workDir = workDir;
         this.classpath = classpath;
         this.conf = conf;
+        this.environment = environment;
         this.restPort = restPort;
     }
 
@@ -73,6 +75,20 @@ public final class ProcessFlink implements AutoCloseable {
      * @param classpath the processes' class path: Flink's runtime and clients, and a logging binding
      */
     public static ProcessFlink start(Path workDir, int taskManagers, int slots, Map<String, String> extra, String classpath) {
+        return start(workDir, taskManagers, slots, extra, classpath, Map.of(), "");
+    }
+
+    /**
+     * As {@link #start(Path, int, int, Map, String)}, with environment variables for every process and more
+     * logging configuration.
+     *
+     * @param environment variables set for the JobManager and every TaskManager, as a deployment sets them on its
+     *     machines or pods: {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} for the S3 filesystem, say
+     * @param logging log4j2 properties added to the processes' configuration, e.g. {@code rootLogger.level = INFO}
+     *     for everything Flink logs by default (a key given again replaces the default's)
+     */
+    public static ProcessFlink start(Path workDir, int taskManagers, int slots, Map<String, String> extra, String classpath,
+            Map<String, String> environment, String logging) {
         try {
             Files.createDirectories(workDir.resolve("conf"));
             // An empty configuration file: every setting is given on the command line.
@@ -84,7 +100,7 @@ public final class ProcessFlink implements AutoCloseable {
                     logger.graph.level = INFO
                     logger.checkpoints.name = org.apache.flink.runtime.checkpoint.CheckpointCoordinator
                     logger.checkpoints.level = INFO
-                    """));
+                    """ + logging));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + workDir, e);
         }
@@ -112,8 +128,12 @@ public final class ProcessFlink implements AutoCloseable {
         c.put("heartbeat.timeout", "6000");
         c.put("state.checkpoints.dir", workDir.resolve("checkpoints").toUri().toString());
         c.put("state.savepoints.dir", workDir.resolve("savepoints").toUri().toString());
+        // Everything the processes write stays under the work folder, not in the machine's temporary folder.
+        c.put("io.tmp.dirs", workDir.resolve("tmp").toString());
+        c.put("blob.storage.directory", workDir.resolve("blobs").toString());
+        c.put("web.tmpdir", workDir.resolve("web").toString());
         c.putAll(extra);
-        ProcessFlink cluster = new ProcessFlink(workDir, classpath, Map.copyOf(c), restPort);
+        ProcessFlink cluster = new ProcessFlink(workDir, classpath, Map.copyOf(c), Map.copyOf(environment), restPort);
         try {
             cluster.startJobManager();
             for (int i = 0; i < taskManagers; i++) {
@@ -158,7 +178,7 @@ public final class ProcessFlink implements AutoCloseable {
         // limits, and the resolved memory settings the process then expects to be given.
         Configuration fc = Configuration.fromMap(conf);
         JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(fc);
-        jobManager = launch(workDir, classpath, conf, JobManagerProcessUtils.generateJvmParametersStr(spec, fc),
+        jobManager = launch(workDir, classpath, conf, environment, JobManagerProcessUtils.generateJvmParametersStr(spec, fc),
                 JobManagerProcessUtils.generateDynamicConfigsStr(spec),
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "jobmanager");
     }
@@ -188,7 +208,7 @@ public final class ProcessFlink implements AutoCloseable {
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(Configuration.fromMap(conf));
         Map<String, String> own = new LinkedHashMap<>(conf);
         own.put("taskmanager.resource-id", RESOURCE_ID_PREFIX + started);
-        Process p = launch(workDir, classpath, own, ProcessMemoryUtils.generateJvmParametersStr(spec),
+        Process p = launch(workDir, classpath, own, environment, ProcessMemoryUtils.generateJvmParametersStr(spec),
                 TaskExecutorProcessUtils.generateDynamicConfigsStr(spec), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 "taskmanager-" + started++);
         taskManagers.add(p);
@@ -297,8 +317,8 @@ public final class ProcessFlink implements AutoCloseable {
         }
     }
 
-    private static Process launch(Path workDir, String classpath, Map<String, String> conf, String jvmMemory, String resolved,
-            String mainClass, String name) {
+    private static Process launch(Path workDir, String classpath, Map<String, String> conf, Map<String, String> environment,
+            String jvmMemory, String resolved, String mainClass, String name) {
         List<String> jvm = new ArrayList<>(List.of(jvmMemory.trim().split("\\s+")));
         jvm.addAll(JVM_OPTIONS);
         jvm.add("-Dlog4j2.configurationFile=" + workDir.resolve("conf").resolve("log4j2.properties"));
@@ -313,6 +333,6 @@ public final class ProcessFlink implements AutoCloseable {
                 args.add(d.trim());
             }
         }
-        return JvmProcess.start(name, jvm, classpath, mainClass, args, workDir.resolve(name + ".log"));
+        return JvmProcess.start(name, jvm, classpath, mainClass, args, environment, workDir.resolve(name + ".log"));
     }
 }

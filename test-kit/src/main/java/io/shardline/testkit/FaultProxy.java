@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An HTTP proxy in front of an S3-compatible server that fails on demand, as object stores do: an outage (every
  * request answered by a closed connection), a share of requests answered {@code 503 Slow Down} (S3's throttling
- * answer, which clients retry), or PUTs slowed down. Listens on 127.0.0.1 and an ephemeral port; clients are
+ * answer, which clients retry), every request refused with {@code 403 Access Denied} (credentials that lost their
+ * rights: an answer clients do not retry), or PUTs slowed down. Listens on 127.0.0.1 and an ephemeral port; clients are
  * configured with its endpoint instead of the server's.
  *
  * <p>It reads each request's head to decide (clients of S3 send one request at a time on a connection) and
@@ -37,11 +38,15 @@ public final class FaultProxy implements AutoCloseable {
         /** A share of requests (see {@link #slowDownShare}) is answered 503 Slow Down; the rest passes. */
         SLOW_DOWN,
         /** Every PUT waits {@link #putDelayMillis} before it is forwarded. */
-        SLOW_PUTS
+        SLOW_PUTS,
+        /** Every request is answered 403 Access Denied. */
+        DENY
     }
 
     private static final byte[] SLOW_DOWN_BODY = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
             + "<Message>Please reduce your request rate.</Message></Error>").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] ACCESS_DENIED_BODY = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>"
+            + "<Message>Access Denied</Message></Error>").getBytes(StandardCharsets.UTF_8);
 
     private final ServerSocket server;
     private final InetSocketAddress upstream;
@@ -141,14 +146,13 @@ public final class FaultProxy implements AutoCloseable {
                 String text = new String(head, StandardCharsets.ISO_8859_1);
                 String method = text.substring(0, Math.max(0, text.indexOf(' ')));
                 Mode now = mode;
-                if (now == Mode.OUTAGE || (now == Mode.SLOW_DOWN && ThreadLocalRandom.current().nextDouble() < slowDownShare)) {
+                if (now == Mode.OUTAGE || now == Mode.DENY
+                        || (now == Mode.SLOW_DOWN && ThreadLocalRandom.current().nextDouble() < slowDownShare)) {
                     failed.incrementAndGet();
                     if (now == Mode.SLOW_DOWN) {
-                        OutputStream out = client.getOutputStream();
-                        out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + SLOW_DOWN_BODY.length
-                                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        out.write(SLOW_DOWN_BODY);
-                        out.flush();
+                        answer(client, "503 Slow Down", SLOW_DOWN_BODY, method);
+                    } else if (now == Mode.DENY) {
+                        answer(client, "403 Forbidden", ACCESS_DENIED_BODY, method);
                     }
                     return; // the body, if any, is not read: the connection ends here
                 }
@@ -166,6 +170,17 @@ public final class FaultProxy implements AutoCloseable {
         } finally {
             open.remove(client);
         }
+    }
+
+    /** An S3 error answer, after which the connection closes; an answer to a HEAD request has no body. */
+    private static void answer(Socket client, String status, byte[] body, String method) throws IOException {
+        OutputStream out = client.getOutputStream();
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        if (!method.equals("HEAD")) {
+            out.write(body);
+        }
+        out.flush();
     }
 
     /** The request head up to and including its blank line, or null at the end of the stream. */
