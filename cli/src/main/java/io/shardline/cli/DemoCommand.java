@@ -118,7 +118,6 @@ final class DemoCommand implements Callable<Integer> {
                 conf.set(S3Options.PATH_STYLE, true);
                 conf.set(S3Options.ACCESS_KEY, stack.s3().accessKey());
                 conf.set(S3Options.SECRET_KEY, stack.s3().secretKey());
-                stack.flink().configureFileSystems(JobConfig.s3FileSystem(conf.settings()));
             } else {
                 conf.set(ShardWriterOptions.DATASET_ROOT, dir.resolve("datasets").resolve("demo").toUri().toString());
             }
@@ -162,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
             JobConfig job = JobOptions.withDefaults(conf);
             DatasetStore store = Datasets.store(conf.settings());
             long t1 = System.nanoTime();
-            JobClient client = ShardlineJob.submit(stack.flink().environment(job), new ShardlinePipeline(job), job);
+            JobClient client = ShardlineJob.submit(stack.flink().environment(job.withoutSecrets()), new ShardlinePipeline(job), job);
             SampleData.Expected expected = data.expected();
             long expectedRows = expected.kept();
             Progress committed = new Progress(System.err, "rows committed", expectedRows);

@@ -1,5 +1,6 @@
 package io.shardline.localstack;
 
+import io.shardline.config.Secrets;
 import io.shardline.localstack.internal.MiniClusterExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,13 +45,11 @@ public final class LocalFlink implements AutoCloseable {
     private final MiniCluster cluster;
     private final Configuration clusterConf;
     private final Path workDir;
-    private final Path pluginsDir;
 
-    private LocalFlink(MiniCluster cluster, Configuration clusterConf, Path workDir, Path pluginsDir) {
+    private LocalFlink(MiniCluster cluster, Configuration clusterConf, Path workDir) {
         this.cluster = cluster;
         this.clusterConf = clusterConf;
         this.workDir = workDir;
-        this.pluginsDir = pluginsDir;
     }
 
     /**
@@ -101,17 +100,7 @@ public final class LocalFlink implements AutoCloseable {
         // MiniCluster.start initialized the filesystems without plugins; load them now, before any job runs.
         initializeFileSystems(conf, pluginsDir);
         LOG.info("Flink MiniCluster started with {} slots; REST at {}", slots, cluster.getRestAddress().getNow(null));
-        return new LocalFlink(cluster, conf, workDir, pluginsDir);
-    }
-
-    /**
-     * Re-initializes Flink's filesystems with extra settings (such as the {@code s3.*} keys of an S3 server
-     * started after this cluster). Filesystems are JVM-wide: this affects every job of this process.
-     */
-    public void configureFileSystems(Configuration fileSystemConf) {
-        Configuration conf = new Configuration(clusterConf);
-        conf.addAll(fileSystemConf);
-        initializeFileSystems(conf, pluginsDir);
+        return new LocalFlink(cluster, conf, workDir);
     }
 
     /**
@@ -137,10 +126,11 @@ public final class LocalFlink implements AutoCloseable {
 
     /**
      * A fresh environment whose jobs run on this cluster. {@code jobConf} carries the job's settings
-     * (parallelism, checkpointing, restart strategy, shardline options, a savepoint to restore).
+     * (parallelism, checkpointing, restart strategy, shardline options, a savepoint to restore); the cluster's own
+     * configuration is added without its secrets, which the cluster's processes have already.
      */
     public StreamExecutionEnvironment environment(Configuration jobConf) {
-        Configuration conf = new Configuration(clusterConf);
+        Configuration conf = Configuration.fromMap(Secrets.without(clusterConf.toMap()));
         conf.addAll(jobConf);
         conf.set(DeploymentOptions.TARGET, MiniClusterExecutor.NAME);
         conf.set(DeploymentOptions.ATTACHED, true);

@@ -1,5 +1,6 @@
 package io.shardline.localstack;
 
+import io.shardline.format.S3Options;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,7 +173,13 @@ public final class LocalStack implements AutoCloseable {
                 if (plugins == null && System.getenv("FLINK_PLUGINS_DIR") != null) {
                     plugins = Path.of(System.getenv("FLINK_PLUGINS_DIR"));
                 }
-                LocalFlink flink = LocalFlink.start(dataDir.resolve("flink"), slots, flinkConf, plugins);
+                Configuration cluster = new Configuration(flinkConf);
+                if (s3 != null) {
+                    // The MiniCluster reaches the stack's store as a deployed cluster reaches its own: with its S3
+                    // filesystem's settings, credentials included, which the version publisher reads as well.
+                    cluster.addAll(Configuration.fromMap(S3Options.flinkFileSystemSettings(s3.settings())));
+                }
+                LocalFlink flink = LocalFlink.start(dataDir.resolve("flink"), slots, cluster, plugins);
                 return new LocalStack(dataDir, kafka, s3, flink);
             } catch (RuntimeException e) {
                 if (embeddedS3 != null) {

@@ -245,7 +245,6 @@ abstract class PipelineScenarios {
         c.set(S3Options.PATH_STYLE, true);
         c.set(S3Options.ACCESS_KEY, stack.s3().accessKey());
         c.set(S3Options.SECRET_KEY, stack.s3().secretKey());
-        stack.flink().configureFileSystems(JobConfig.s3FileSystem(c.settings()));
         SampleData data = data(20_000);
         new SampleProducer(stack.kafka().bootstrapServers(), data).produce(topics(c), 0, 20_000, n -> {});
 

@@ -3,9 +3,11 @@ package io.shardline.shardwriter;
 import io.shardline.config.Settings;
 import io.shardline.format.DatasetVersions;
 import io.shardline.format.JobRun;
+import io.shardline.format.S3Options;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
@@ -17,6 +19,7 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,14 +59,18 @@ public final class VersionPublisher extends ProcessFunction<Void, Void> implemen
     private transient Counter published;
     private transient Counter failures;
 
+    /**
+     * @param conf the job's settings; the publisher keeps them without their secrets, since it travels to the
+     *     cluster in the job graph: on S3 it uses the cluster's credentials ({@link Datasets#storeOnCluster})
+     */
     public VersionPublisher(Settings conf) {
-        this.conf = conf;
+        this.conf = conf.withoutSecrets();
         this.publish = conf.get(ShardWriterOptions.PUBLISH_VERSIONS);
     }
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        versions = Datasets.versions(conf);
+        versions = Datasets.versionsOnCluster(conf, clusterConfiguration());
         runState = ctx.getOperatorStateStore().getListState(new ListStateDescriptor<>("run", StringSerializer.INSTANCE));
         String parent = null;
         for (String r : runState.get()) {
@@ -120,5 +127,18 @@ public final class VersionPublisher extends ProcessFunction<Void, Void> implemen
             LOG.warn("Could not publish a dataset version after checkpoint {}; retrying after the next checkpoint."
                     + " Committed shards are safe. Check that the dataset root is reachable and writable.", checkpointId, e);
         }
+    }
+
+    /**
+     * The TaskManager's Flink configuration: the S3 credentials its filesystem writes the shards with, which the
+     * publisher reads the dataset with too. Logs where they come from (never the values).
+     */
+    private Map<String, String> clusterConfiguration() {
+        Map<String, String> cluster = ((StreamingRuntimeContext) getRuntimeContext()).getTaskManagerRuntimeInfo().getConfiguration().toMap();
+        String root = conf.get(ShardWriterOptions.DATASET_ROOT);
+        if (root.startsWith("s3:") || root.startsWith("s3a:")) {
+            LOG.info("The version publisher reaches {} with the S3 credentials of {}", root, S3Options.clusterCredentialsSource(cluster));
+        }
+        return cluster;
     }
 }
