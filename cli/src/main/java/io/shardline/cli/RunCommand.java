@@ -83,14 +83,17 @@ class RunCommand implements Callable<Integer> {
             }
             // The job graph is built here: the file sink needs the dataset root's file system (S3's plugin) for it.
             LocalFlink.initializeFileSystems(JobConfig.s3FileSystem(job.settings()), plugins == null ? null : Path.of(plugins));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(remote.substring(0, colon),
+            // The job goes without its secrets: on the cluster it uses the cluster's own S3 credentials.
+            StreamExecutionEnvironment env = ShardlineJob.remoteEnvironment(remote.substring(0, colon),
                     Integer.parseInt(remote.substring(colon + 1)), job, jar.toString());
             return follow(ShardlineJob.submit(env, new ShardlinePipeline(job), job), store);
         }
         int slots = job.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
+        // The embedded cluster gets the S3 credentials as a cluster does: in its configuration, for its S3 filesystem
+        // and the version publisher; the job itself goes without them.
         try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, JobConfig.s3FileSystem(job.settings()),
                 plugins == null ? null : Path.of(plugins))) {
-            return follow(ShardlineJob.submit(flink.environment(job), new ShardlinePipeline(job), job), store);
+            return follow(ShardlineJob.submit(flink.environment(job.withoutSecrets()), new ShardlinePipeline(job), job), store);
         }
     }
 

@@ -66,6 +66,13 @@ class FeederOptionsTest {
     }
 
     @Test
+    void theSecretOptionsOfTheFeederAreTheS3Keys() {
+        // Its tokens file and TLS private key are paths, not secrets: the feeder reads them, nothing carries them.
+        assertThat(FeederOptions.all().stream().map(o -> o.key()).filter(io.shardline.config.Secrets::isSecretKey))
+                .containsExactly(S3Options.ACCESS_KEY.key(), S3Options.SECRET_KEY.key());
+    }
+
+    @Test
     void secretsStayOutOfTheStoreDescription() {
         Settings c = FeederOptions.loader().of(Map.of("shardline.s3.access-key", "AKIA-test", "shardline.s3.secret-key", "very-secret-value"));
         assertThat(S3Options.access(c).toString()).doesNotContain("very-secret-value").doesNotContain("AKIA-test");

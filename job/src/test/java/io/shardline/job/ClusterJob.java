@@ -79,8 +79,7 @@ final class ClusterJob {
     static JobClient submit(ProcessFlink flink, JobConfig job) throws Exception {
         Path jar = Path.of("target", "shardline-job.jar").toAbsolutePath();
         assertThat(jar).exists();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment("127.0.0.1", flink.restPort(), job,
-                jar.toString());
+        StreamExecutionEnvironment env = ShardlineJob.remoteEnvironment("127.0.0.1", flink.restPort(), job, jar.toString());
         return ShardlineJob.submit(env, new ShardlinePipeline(job), job);
     }
 

@@ -1,6 +1,7 @@
 package io.shardline.pipeline;
 
 import io.shardline.config.Option;
+import io.shardline.config.Secrets;
 import io.shardline.config.Settings;
 import io.shardline.format.S3Options;
 import java.util.Optional;
@@ -45,6 +46,18 @@ public final class JobConfig extends Configuration {
 
     public <T> Optional<T> getOptional(Option<T> option) {
         return settings().getOptional(option);
+    }
+
+    /**
+     * A copy without the keys that name secrets ({@link Secrets}): the configuration to send with a job to a
+     * cluster, which keeps it in the job graph, ships it to every TaskManager and shows it over REST. The job needs
+     * none of them there: on S3 it uses the cluster's own credentials, and Kafka secrets travel as references
+     * inside its Kafka clients' properties ({@link io.shardline.ingest.IngestOptions#jobKafkaProperties}).
+     */
+    public JobConfig withoutSecrets() {
+        JobConfig c = new JobConfig();
+        Secrets.without(toMap()).forEach(c::setString);
+        return c;
     }
 
     /** Every key, read through shardline's options. */

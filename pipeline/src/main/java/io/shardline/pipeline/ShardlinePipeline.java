@@ -184,7 +184,7 @@ public final class ShardlinePipeline {
                 .setProperty("max.partition.fetch.bytes", Long.toString(
                         Math.max(1 << 20, conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE) + 1024)));
         Properties extra = new Properties();
-        extra.putAll(IngestOptions.kafkaProperties(conf));
+        extra.putAll(IngestOptions.jobKafkaProperties(conf));
         b.setProperties(extra);
         if (conf.getOptional(IngestOptions.STOP_AT).isPresent()) {
             b.setBounded(position(IngestOptions.STOP_AT.key(), conf.get(IngestOptions.STOP_AT), OffsetResetStrategy.LATEST));
@@ -202,7 +202,7 @@ public final class ShardlinePipeline {
 
     private KafkaSink<DeadLetter> deadLetterSink(String bootstrap) {
         Properties producer = new Properties();
-        producer.putAll(IngestOptions.kafkaProperties(conf));
+        producer.putAll(IngestOptions.jobKafkaProperties(conf));
         long maxRequest = Math.max(conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE),
                 conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE)) * 2 + (1 << 20);
         producer.putIfAbsent("max.request.size", Long.toString(Math.min(maxRequest, Integer.MAX_VALUE)));
