@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardline.config.Option;
+import io.shardline.config.Secrets;
 import io.shardline.feeder.FeederOptions;
 import io.shardline.feeder.internal.FeederMetrics;
 import io.shardline.pipeline.OptionsCatalog;
@@ -60,6 +61,22 @@ class DeploymentFilesTest {
             }
         }
         assertThat(checked).as("options found in the files").isGreaterThan(20);
+    }
+
+    @Test
+    void noSecretIsGivenInFlinkConfiguration() throws Exception {
+        // Flink logs its configuration and shows it in its web UI, and the job would carry shardline's keys in its job
+        // graph: credentials go to the Flink containers in their environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+        Pattern flinkKey = Pattern.compile("(?m)^\\s+([a-z][a-z0-9-]*(\\.[a-z0-9-]+)+)\\s*:");
+        int keys = 0;
+        for (String file : new String[] {"compose.yaml", "k8s/flink-deployment.yaml"}) {
+            for (String key : matches(flinkKey, read(file))) {
+                assertThat(Secrets.isSecretKey(key)).as("%s gives %s in Flink configuration", file, key).isFalse();
+                keys++;
+            }
+            assertThat(read(file)).as(file).contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        }
+        assertThat(keys).as("Flink configuration keys found in the files").isGreaterThan(20);
     }
 
     @Test
