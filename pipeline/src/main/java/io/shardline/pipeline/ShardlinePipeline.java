@@ -157,8 +157,10 @@ public final class ShardlinePipeline {
         // The router's main output carries no records; it only ties the publisher into the job's checkpoints.
         // Parallelism 1: one publisher per dataset. It is there even when versions are published from outside
         // the job: it records the job's runs, which later publishers need to leave out what a restore replaced.
+        // Never chained: at parallelism 1 it would run in the source's task, and each publish (listing, checksums
+        // of new shards) would stop reading.
         routed.process(new VersionPublisher(conf)).name("version-publisher").uid(Uids.VERSION_PUBLISHER)
-                .setParallelism(1)
+                .setParallelism(1).disableChaining()
                 .sinkTo(new DiscardingSink<>()).name("version-publisher-end").uid(Uids.VERSION_PUBLISHER + "-end")
                 .setParallelism(1);
     }
