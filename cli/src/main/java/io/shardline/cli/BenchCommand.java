@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * plain KafkaConsumer drains the same topic in the same process: the ratio says how much of the broker's
  * read rate the pipeline keeps. The benchmark itself is {@link JobBench}; this command holds its flags.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {FeederBenchCommand.class, DatasetsBenchCommand.class, TokenizerBenchCommand.class, ImagesBenchCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {FeederBenchCommand.class, DatasetsBenchCommand.class, TokenizerBenchCommand.class, ImagesBenchCommand.class, NearDedupBenchCommand.class},
         description = "Measure Kafka -> Parquet throughput per modality on the embedded stack, against a plain"
                 + " KafkaConsumer draining the same topic. Run it with a fixed, pre-touched heap (the launcher does).")
 final class BenchCommand implements Callable<Integer> {
