@@ -294,11 +294,12 @@ public final class DatasetStore {
     public boolean recordRun(JobRun run) {
         byte[] json = ManifestCodec.runToJson(run);
         for (int attempt = 1; ; attempt++) {
-            List<JobRun> recorded = runs();
-            if (recorded.stream().anyMatch(r -> r.key().equals(run.key()))) {
-                return false;
-            }
             List<Long> numbers = numbered(RUNS_DIR, RUN_FILE);
+            for (long n : numbers) {
+                if (runsRead.computeIfAbsent(n, this::readRun).key().equals(run.key())) {
+                    return false;
+                }
+            }
             long next = numbers.isEmpty() ? 1 : numbers.get(numbers.size() - 1) + 1;
             Path target = runPath(next);
             try {

@@ -31,11 +31,7 @@ public final class TextSignatures {
 
     /** One key per band: two documents whose signatures agree on a whole band share that band's key. */
     public long[] buckets(short[] signature) {
-        long[] keys = new long[hasher.bands()];
-        for (int b = 0; b < keys.length; b++) {
-            keys[b] = hasher.bandKey(signature, b);
-        }
-        return keys;
+        return hasher.bandKeys(signature);
     }
 
     public double similarity(short[] a, short[] b) {

@@ -158,9 +158,11 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
             return;
         }
         List<SensorSample> at = waiting.get(s.eventTime());
+        long[] index = waitingTimes.value();
         if (at == null) {
             at = new ArrayList<>();
-            waitingTimes.update(insert(waitingTimes.value(), s.eventTime()));
+            index = insert(index, s.eventTime());
+            waitingTimes.update(index);
             // Fires once the watermark passes it: where a device's readings come through several partitions, the
             // watermark says when all that came before has been read.
             ctx.timerService().registerEventTimeTimer(s.eventTime());
@@ -168,11 +170,12 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
         at.add(s);
         waiting.put(s.eventTime(), at);
         Long before = latest.value();
-        if (before == null || s.eventTime() > before) {
-            latest.update(s.eventTime());
+        long deviceLatest = before == null || s.eventTime() > before ? s.eventTime() : before;
+        if (before == null || deviceLatest != before) {
+            latest.update(deviceLatest);
         }
         long watermark = ctx.timerService().currentWatermark();
-        placeUpTo(frontier(watermark), -1, ctx, out);
+        placeUpTo(frontier(deviceLatest, watermark), -1, index, ctx, out);
 
         // Quiet: the watermark moves on by (about) quietAfter without another reading of this device.
         long quietAt = (watermark == Long.MIN_VALUE ? s.eventTime() : Math.max(watermark, s.eventTime())) + quietAfterMs;
@@ -199,8 +202,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
      * come through several. A device restored from the earlier release's state, without a latest time, waits for
      * the watermark alone, as it did.
      */
-    private long frontier(long watermark) throws Exception {
-        Long deviceLatest = latest.value();
+    private long frontier(Long deviceLatest, long watermark) {
         return deviceLatest == null ? watermark : Math.min(deviceLatest - outOfOrdernessMs, watermark);
     }
 
@@ -210,7 +212,7 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
         Long forget = forgetTimer.value();
         if (timer != null && timer == time) {
             quietTimer.clear();
-            placeUpTo(Long.MAX_VALUE, time, ctx, out); // the device went quiet: what waits goes
+            placeUpTo(Long.MAX_VALUE, time, waitingTimes.value(), ctx, out); // the device went quiet: what waits goes
             if (forgetAfterMs > 0 && time != Long.MAX_VALUE) {
                 long at = time - quietAfterMs + forgetAfterMs;
                 ctx.timerService().registerEventTimeTimer(at);
@@ -225,16 +227,17 @@ public final class SensorWindower extends KeyedProcessFunction<String, SensorSam
         } else {
             // The watermark passed a waiting reading's time (or that of a reading restored from the earlier release's
             // state, which is in no index: it is placed by its own timer).
-            placeUpTo(Math.min(frontier(ctx.timerService().currentWatermark()), time), time, ctx, out);
+            placeUpTo(Math.min(frontier(latest.value(), ctx.timerService().currentWatermark()), time), time, waitingTimes.value(),
+                    ctx, out);
         }
     }
 
     /**
-     * Places the waiting readings at or before {@code upTo}, in time order (then offset order): those of the index,
-     * and the ones at {@code timer} if there are any outside it.
+     * Places the waiting readings at or before {@code upTo}, in time order (then offset order): those of the index
+     * (the state's {@code waitingTimes}, as the caller read it), and the ones at {@code timer} if there are any
+     * outside it.
      */
-    private void placeUpTo(long upTo, long timer, Context ctx, Collector<SensorSample> out) throws Exception {
-        long[] index = waitingTimes.value();
+    private void placeUpTo(long upTo, long timer, long[] index, Context ctx, Collector<SensorSample> out) throws Exception {
         int n = 0;
         while (index != null && n < index.length && index[n] <= upTo) {
             n++;

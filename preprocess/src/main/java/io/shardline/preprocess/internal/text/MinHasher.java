@@ -88,6 +88,15 @@ public final class MinHasher implements Serializable {
         return h;
     }
 
+    /** The keys of all bands of a compacted signature, band by band: the LSH buckets it falls into. */
+    public long[] bandKeys(short[] signature) {
+        long[] keys = new long[bands];
+        for (int b = 0; b < keys.length; b++) {
+            keys[b] = bandKey(signature, b);
+        }
+        return keys;
+    }
+
     /** The estimated Jaccard similarity: the fraction of equal signature values. */
     public static double similarity(int[] x, int[] y) {
         int equal = 0;

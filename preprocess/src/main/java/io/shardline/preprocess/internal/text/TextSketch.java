@@ -30,11 +30,7 @@ public final class TextSketch implements NearDedup.Sketch<TextSample> {
 
     @Override
     public long[] buckets(short[] signature) {
-        long[] keys = new long[hasher.bands()];
-        for (int b = 0; b < keys.length; b++) {
-            keys[b] = hasher.bandKey(signature, b);
-        }
-        return keys;
+        return hasher.bandKeys(signature);
     }
 
     @Override
