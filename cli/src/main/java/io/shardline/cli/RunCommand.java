@@ -2,6 +2,7 @@ package io.shardline.cli;
 
 import io.shardline.pipeline.JobConfig;
 import io.shardline.format.DatasetStore;
+import io.shardline.format.DatasetVersions;
 import io.shardline.ingest.IngestOptions;
 import io.shardline.localstack.LocalFlink;
 import io.shardline.pipeline.JobOptions;
@@ -10,6 +11,7 @@ import io.shardline.pipeline.ShardlineJob;
 import io.shardline.pipeline.ShardlinePipeline;
 import io.shardline.preprocess.Preprocessing;
 import io.shardline.shardwriter.Datasets;
+import io.shardline.shardwriter.ShardWriterOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,19 +88,24 @@ class RunCommand implements Callable<Integer> {
             // The job goes without its secrets: on the cluster it uses the cluster's own S3 credentials.
             StreamExecutionEnvironment env = ShardlineJob.remoteEnvironment(remote.substring(0, colon),
                     Integer.parseInt(remote.substring(colon + 1)), job, jar.toString());
-            return follow(ShardlineJob.submit(env, new ShardlinePipeline(job), job), store);
+            return follow(ShardlineJob.submit(env, new ShardlinePipeline(job), job), store, job.get(ShardWriterOptions.PUBLISH_VERSIONS));
         }
         int slots = job.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
         // The embedded cluster gets the S3 credentials as a cluster does: in its configuration, for its S3 filesystem
         // and the version publisher; the job itself goes without them.
         try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, JobConfig.s3FileSystem(job.settings()),
                 plugins == null ? null : Path.of(plugins))) {
-            return follow(ShardlineJob.submit(flink.environment(job.withoutSecrets()), new ShardlinePipeline(job), job), store);
+            return follow(ShardlineJob.submit(flink.environment(job.withoutSecrets()), new ShardlinePipeline(job), job), store,
+                    job.get(ShardWriterOptions.PUBLISH_VERSIONS));
         }
     }
 
-    /** Prints the job id, then, until it ends, the versions it has published. */
-    private int follow(JobClient client, DatasetStore store) throws Exception {
+    /**
+     * Prints the job id, then, until it ends, the versions it has published; when it has finished, publishes what
+     * its final checkpoint committed (the job's publisher may have been told of that checkpoint before the shard
+     * committers were done), as whoever runs a bounded job does.
+     */
+    private int follow(JobClient client, DatasetStore store, boolean publish) throws Exception {
         System.out.printf("Job %s submitted; dataset '%s' at %s%n", client.getJobID(), store.dataset(), store.root());
         if (detached) {
             return 0;
@@ -114,6 +121,9 @@ class RunCommand implements Callable<Integer> {
             Thread.sleep(Duration.ofSeconds(2).toMillis());
         }
         JobExecutionResult r = result.get(); // rethrows the job's failure
+        if (publish) {
+            new DatasetVersions(store).publishNext(false);
+        }
         System.out.printf("Job %s finished after %,d ms; latest version %s%n", client.getJobID(), r.getNetRuntime(),
                 store.latest().map(m -> m.version() + " (" + m.totalRows() + " rows)").orElse("none"));
         Object windows = r.getAccumulatorResult(Preprocessing.SENSOR_WINDOWS_ACCUMULATOR);
