@@ -100,7 +100,11 @@ class SensorBackfillITCase {
         c.set(PreprocessOptions.SENSOR_MAX_OUT_OF_ORDERNESS, Duration.ofHours(2));
         c.set(PreprocessOptions.SENSOR_WINDOW_LENGTH, 24);
         c.set(PreprocessOptions.SENSOR_WINDOW_STRIDE, 24);
-        Outcome o = run(c, sent);
+        // Held back until the watermark has passed Seattle's November, so that it comes after the rest of Seattle's
+        // year has been placed however fast the job reads: it is hours behind its device, and the watermark too.
+        long december = LocalDate.of(2010, 12, 1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        Outcome o = run(c, sent, s -> s.transform("hold-march-reading", s.getType(),
+                new io.shardline.pipeline.testutils.HoldUntilWatermark(late.id(), december)));
 
         List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka(), c.get(IngestOptions.DEAD_LETTER_TOPIC),
                 Duration.ofSeconds(30));
