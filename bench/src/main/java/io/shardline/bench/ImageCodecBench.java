@@ -50,6 +50,8 @@ public record ImageCodecBench(Path folder, int rounds) {
         out.printf("%s: %d images, %.0f KB on average%n", folder, images.size(), bytes / 1024.0 / images.size());
         if (!ImageSteps.nativeCodecAvailable()) {
             out.println("libjpeg-turbo not loaded: the native row is ImageIO too (apt-get install libturbojpeg0)");
+        } else if (!ImageSteps.of(Settings.empty()).usesNativePng()) {
+            out.println("libspng not loaded: PNGs are decoded by ImageIO on the native row too (apt-get install libspng0)");
         }
         for (String codec : List.of("AUTO", "IMAGEIO")) {
             // The job's defaults (shorter side 256, JPEG at quality 90), with the codec set.
@@ -62,8 +64,9 @@ public record ImageCodecBench(Path folder, int rounds) {
             }
             double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
             int n = images.size() * rounds;
-            out.printf("%-8s %-12s %8.1f images/CPU-s  %6.2f ms/image  (%d images, %.2f CPU-s; output %.1f KB/image)%n",
-                    codec.equals("AUTO") ? "native" : "imageio", t.usesNativeCodec() ? "libjpeg-turbo" : "ImageIO",
+            String codecs = !t.usesNativeCodec() ? "ImageIO" : t.usesNativePng() ? "libjpeg-turbo+libspng" : "libjpeg-turbo";
+            out.printf("%-8s %-21s %8.1f images/CPU-s  %6.2f ms/image  (%d images, %.2f CPU-s; output %.1f KB/image)%n",
+                    codec.equals("AUTO") ? "native" : "imageio", codecs,
                     n / cpu, cpu * 1000 / n, n, cpu, outBytes / 1024.0 / images.size());
         }
         return 0;

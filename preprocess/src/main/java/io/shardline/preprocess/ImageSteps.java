@@ -31,6 +31,11 @@ public final class ImageSteps {
         return transform.usesNativeCodec();
     }
 
+    /** Whether these steps decode PNGs with libspng. */
+    public boolean usesNativePng() {
+        return transform.usesNativePng();
+    }
+
     /**
      * The image as the job writes it: its bytes in the configured output format.
      *

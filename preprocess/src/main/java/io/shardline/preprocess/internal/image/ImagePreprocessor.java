@@ -25,6 +25,9 @@ public final class ImagePreprocessor extends ProcessFunction<ImageSample, ImageS
      */
     public static final String NATIVE_CODEC = "image_native_codec";
 
+    /** Gauge beside {@value #NATIVE_CODEC}: 1 when PNGs are decoded with libspng, 0 when ImageIO decodes them. */
+    public static final String NATIVE_PNG = "image_native_png";
+
     private final ImageTransform transform;
     private final boolean keepFiltered;
     private transient PreprocessMetrics metrics;
@@ -41,8 +44,11 @@ public final class ImagePreprocessor extends ProcessFunction<ImageSample, ImageS
         metrics = new PreprocessMetrics(getRuntimeContext().getMetricGroup(), Modality.IMAGE);
         // Which codec this operator uses (loading the library logs it once per JVM): 1 libjpeg-turbo, 0 ImageIO.
         int nativeCodec = transform.usesNativeCodec() ? 1 : 0;
-        getRuntimeContext().getMetricGroup().addGroup(PreprocessMetrics.GROUP).addGroup(PreprocessMetrics.MODALITY_LABEL, Modality.IMAGE.id())
-                .gauge(NATIVE_CODEC, (org.apache.flink.metrics.Gauge<Integer>) () -> nativeCodec);
+        int nativePng = transform.usesNativePng() ? 1 : 0;
+        var group = getRuntimeContext().getMetricGroup().addGroup(PreprocessMetrics.GROUP)
+                .addGroup(PreprocessMetrics.MODALITY_LABEL, Modality.IMAGE.id());
+        group.gauge(NATIVE_CODEC, (org.apache.flink.metrics.Gauge<Integer>) () -> nativeCodec);
+        group.gauge(NATIVE_PNG, (org.apache.flink.metrics.Gauge<Integer>) () -> nativePng);
     }
 
     @Override

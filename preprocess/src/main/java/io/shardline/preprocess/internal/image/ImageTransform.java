@@ -35,8 +35,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * is {@link Codec#AUTO}, JPEGs are decoded natively, straight to RGB bytes, and scaled on decode in the DCT
  * domain to the smallest of the library's scales (1/8, 1/4, 3/8, 1/2 ... 7/8) whose shorter side is still at
  * least {@code shorterSide}, as Pillow's {@code Image.draft} does; the remaining resize, the crop and the
- * JPEG encoding also run on bytes ({@link RgbPixels}, TurboJPEG's encoder at 4:2:0). PNGs are still decoded
- * by ImageIO, then take the same byte path. Without the library, or with {@link Codec#IMAGEIO}, everything
+ * JPEG encoding also run on bytes ({@link RgbPixels}, TurboJPEG's encoder at 4:2:0). PNGs are decoded by
+ * libspng where it is installed ({@code apt-get install libspng0}; {@link Spng}), by ImageIO otherwise, and
+ * take the same byte path. Without TurboJPEG, or with {@link Codec#IMAGEIO}, everything
  * is done with ImageIO and Java2D as before. Both give images of the same size and closely similar content;
  * the bytes differ (another decoder, resampler and encoder).
  *
@@ -134,6 +135,11 @@ public final class ImageTransform implements Serializable {
         return codec == Codec.AUTO && TurboJpeg.available();
     }
 
+    /** Whether this transform decodes PNGs with libspng: the native path, and libspng loaded. */
+    public boolean usesNativePng() {
+        return usesNativeCodec() && Spng.available();
+    }
+
     public Result apply(byte[] encoded) throws Refused {
         ImageHeader header;
         try {
@@ -159,13 +165,13 @@ public final class ImageTransform implements Serializable {
                 oriented.getHeight(), hash);
     }
 
-    /** The native path: TurboJPEG for JPEG (ImageIO for PNG), then every step on RGB bytes. */
+    /** The native path: TurboJPEG for JPEG, libspng for PNG (ImageIO without it), then every step on RGB bytes. */
     private Result applyNative(byte[] encoded, ImageHeader header) throws Refused {
         int origW = header.orientedWidth();
         int origH = header.orientedHeight();
-        RgbPixels pixels = isJpeg(encoded) ? decodeNative(encoded, header) : null;
+        RgbPixels pixels = isJpeg(encoded) ? decodeNative(encoded, header) : Spng.available() ? decodePng(encoded) : null;
         if (pixels == null) {
-            pixels = bytes(rgb(decode(encoded))); // PNG, or a JPEG TurboJPEG cannot give as RGB
+            pixels = bytes(rgb(decode(encoded))); // a PNG without libspng, or a JPEG TurboJPEG cannot give as RGB
         }
         RgbPixels oriented = pixels.orient(header.orientation());
         long hash = oriented.dhash();
@@ -221,6 +227,24 @@ public final class ImageTransform implements Serializable {
         } catch (TurboJpeg.Failure e) {
             throw new Refused(FilterReason.IMAGE_UNDECODABLE, "decoder: " + e.getMessage());
         }
+    }
+
+    /** A PNG through libspng, transparency composited on white. */
+    private RgbPixels decodePng(byte[] encoded) throws Refused {
+        long start = System.nanoTime();
+        RgbPixels pixels;
+        try {
+            pixels = Spng.decode(encoded, maxPixels);
+        } catch (Spng.TooLarge e) {
+            throw new Refused(FilterReason.IMAGE_TOO_MANY_PIXELS, e.getMessage());
+        } catch (Spng.Failure e) {
+            throw new Refused(FilterReason.IMAGE_UNDECODABLE, "decoder: " + e.getMessage());
+        }
+        long took = System.nanoTime() - start;
+        if (took > decodeTimeout.toNanos()) {
+            throw new Refused(FilterReason.IMAGE_DECODE_TIMEOUT, "decoding took " + took / 1_000_000 + " ms, longer than " + decodeTimeout);
+        }
+        return pixels;
     }
 
     /** An RGB image from ImageIO as bytes, R G B per pixel. */
@@ -336,12 +360,44 @@ public final class ImageTransform implements Serializable {
         if (in.getType() == BufferedImage.TYPE_INT_RGB || in.getType() == BufferedImage.TYPE_3BYTE_BGR) {
             return in;
         }
+        if (in.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY && in.getColorModel().hasAlpha()
+                && in.getRaster().getNumBands() == 2) {
+            return greyAlphaOnWhite(in);
+        }
         BufferedImage out = new BufferedImage(in.getWidth(), in.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = out.createGraphics();
         g.setColor(java.awt.Color.WHITE);
         g.fillRect(0, 0, in.getWidth(), in.getHeight());
         g.drawImage(in, 0, 0, null);
         g.dispose();
+        return out;
+    }
+
+    /**
+     * A grey-and-alpha image (PNG colour type 4) over white, from its samples: Java2D would take ImageIO's
+     * grey colour space for linear light and brighten every level on conversion to sRGB, where PNG (and every
+     * other decoder) means the stored levels as they are.
+     */
+    private static BufferedImage greyAlphaOnWhite(BufferedImage in) {
+        java.awt.image.Raster r = in.getRaster();
+        int max = (1 << in.getColorModel().getComponentSize(0)) - 1;
+        int w = in.getWidth();
+        int h = in.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] dst = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
+        int[] grey = new int[w];
+        int[] alpha = new int[w];
+        for (int y = 0, o = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, grey);
+            r.getSamples(0, y, w, 1, 1, alpha);
+            for (int x = 0; x < w; x++) {
+                long a = alpha[x];
+                int v = (int) ((grey[x] * a * 255 + (long) max * (max - a) * 255 + (long) max * max / 2) / ((long) max * max));
+                dst[o++] = (byte) v;
+                dst[o++] = (byte) v;
+                dst[o++] = (byte) v;
+            }
+        }
         return out;
     }
 

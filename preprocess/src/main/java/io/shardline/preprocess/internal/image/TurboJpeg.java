@@ -114,7 +114,7 @@ final class TurboJpeg {
         API = api;
         SCALES = scales;
         if (api != null) {
-            LOG.info("Images: JPEG decoding and all JPEG encoding use libjpeg-turbo (TurboJPEG, native); PNG decoding uses ImageIO");
+            LOG.info("Images: JPEG decoding and all JPEG encoding use libjpeg-turbo (TurboJPEG, native)");
         } else {
             LOG.info("Images: libjpeg-turbo's TurboJPEG library could not be loaded ({}); decoding and encoding use ImageIO, about"
                     + " 2 to 4 times slower on photographs. Install it for the native path: apt-get install libturbojpeg0", why);
