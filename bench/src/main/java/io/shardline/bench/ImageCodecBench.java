@@ -64,8 +64,8 @@ public record ImageCodecBench(Path folder, int rounds) {
             }
             double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
             int n = images.size() * rounds;
-            String codecs = !t.usesNativeCodec() ? "ImageIO" : t.usesNativePng() ? "libjpeg-turbo+libspng" : "libjpeg-turbo";
-            out.printf("%-8s %-21s %8.1f images/CPU-s  %6.2f ms/image  (%d images, %.2f CPU-s; output %.1f KB/image)%n",
+            String codecs = !t.usesNativeCodec() ? "ImageIO" : t.usesNativePng() ? "libjpeg-turbo+libspng/libdeflate" : "libjpeg-turbo";
+            out.printf("%-8s %-32s %8.1f images/CPU-s  %6.2f ms/image  (%d images, %.2f CPU-s; output %.1f KB/image)%n",
                     codec.equals("AUTO") ? "native" : "imageio", codecs,
                     n / cpu, cpu * 1000 / n, n, cpu, outBytes / 1024.0 / images.size());
         }

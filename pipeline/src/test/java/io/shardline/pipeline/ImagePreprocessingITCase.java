@@ -146,6 +146,9 @@ class ImagePreprocessingITCase {
         }
         assertThat(filtered).isEqualTo(expectedReason);
 
+        Map<String, String> arrivedAs = new HashMap<>();
+        images.forEach(img -> arrivedAs.put(img.id(), img.contentType()));
+        assertThat(arrivedAs).containsValue(EnvelopeDecoder.PNG);
         Map<String, Group> kept = new HashMap<>();
         for (Group g : ShardRows.groups(store, manifest, ShardTable.IMAGE)) {
             assertThat(kept.put(g.getString(ShardSchemas.ID, 0), g)).as("image row twice").isNull();
@@ -155,6 +158,9 @@ class ImagePreprocessingITCase {
             Group g = e.getValue();
             int[] size = expectedSize.get(e.getKey());
             assertThat(g.getString(ShardSchemas.IMAGE_FORMAT, 0)).isEqualTo("image/jpeg");
+            // The format it arrived in stays beside the one it is stored in: a PNG re-encoded says so.
+            assertThat(g.getString(ShardSchemas.CONTENT_TYPE, 0)).as("content type of %s", e.getKey())
+                    .isEqualTo(arrivedAs.get(e.getKey()));
             assertThat(g.getInteger(ShardSchemas.WIDTH, 0)).as("width of %s", e.getKey()).isEqualTo(size[0]);
             assertThat(g.getInteger(ShardSchemas.HEIGHT, 0)).as("height of %s", e.getKey()).isEqualTo(size[1]);
             assertThat(g.getFieldRepetitionCount(ShardSchemas.DHASH)).isEqualTo(1);

@@ -54,9 +54,11 @@ public final class PreprocessOptions {
     public static final Option<ImageTransform.Codec> IMAGE_CODEC = Option.enumeration("shardline.preprocess.image.codec",
             ImageTransform.Codec.class, ImageTransform.Codec.AUTO,
             "AUTO: JPEGs decoded (scaled in the DCT domain) and every image encoded with libjpeg-turbo's TurboJPEG"
-                    + " library where it is installed (Debian: apt-get install libturbojpeg0), ImageIO otherwise; the"
-                    + " path in use is logged once and shown by the image_native_codec gauge. IMAGEIO: always the JDK's"
-                    + " ImageIO. The two give the same sizes and near-identical pixels, not the same bytes.");
+                    + " library where it is installed (Debian: apt-get install libturbojpeg0), PNGs decoded with libdeflate"
+                    + " (8-bit truecolour) and libspng (all others) where installed (libdeflate0, libspng0), ImageIO"
+                    + " otherwise; the path in use is logged once and shown by the image_native_codec and image_native_png"
+                    + " gauges. IMAGEIO: always the JDK's ImageIO. The two give the same sizes and near-identical pixels,"
+                    + " not the same bytes.");
 
     public static final Option<Boolean> IMAGE_NEAR_DEDUP = Option.bool("shardline.preprocess.image.near-dedup", false,
             "Drop an image whose difference hash is within max-distance bits of an earlier image's"

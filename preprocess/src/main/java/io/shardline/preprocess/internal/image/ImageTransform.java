@@ -229,12 +229,17 @@ public final class ImageTransform implements Serializable {
         }
     }
 
-    /** A PNG through libspng, transparency composited on white. */
+    /**
+     * A PNG through libspng, transparency composited on white; an 8-bit truecolour one through libdeflate and
+     * Java's unfiltering first ({@link FastPng}), which hands anything it does not take to libspng.
+     */
     private RgbPixels decodePng(byte[] encoded) throws Refused {
         long start = System.nanoTime();
-        RgbPixels pixels;
+        RgbPixels pixels = FastPng.available() ? FastPng.decode(encoded, maxPixels) : null;
         try {
-            pixels = Spng.decode(encoded, maxPixels);
+            if (pixels == null) {
+                pixels = Spng.decode(encoded, maxPixels);
+            }
         } catch (Spng.TooLarge e) {
             throw new Refused(FilterReason.IMAGE_TOO_MANY_PIXELS, e.getMessage());
         } catch (Spng.Failure e) {
