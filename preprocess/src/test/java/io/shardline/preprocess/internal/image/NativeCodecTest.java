@@ -127,6 +127,60 @@ class NativeCodecTest {
         assertThat(refusal(transform(codec, 256, ImageTransform.Output.JPEG), bomb).reason()).isEqualTo(FilterReason.IMAGE_TOO_MANY_PIXELS);
     }
 
+    /**
+     * A progressive JPEG whose last scan is repeated 2,000 times: a small file that makes a decoder redo its
+     * refinement work per scan. The native decoder refuses it (libjpeg-turbo's scan limit, or the warning of
+     * a bogus progression, each fatal here) without the work; ImageIO, which has no scan limit, still ends
+     * within the time bound, decoded or refused.
+     */
+    @ParameterizedTest
+    @EnumSource(ImageTransform.Codec.class)
+    void aProgressiveScanBombIsRefusedOrBounded(ImageTransform.Codec codec) throws Exception {
+        byte[] progressive = progressiveJpeg(ImageIO.read(PHOTOS.resolve("chelsea.png").toFile()));
+        // The last SOS segment, from its marker to the EOI marker at the end, repeated before EOI.
+        int lastScan = -1;
+        for (int p = 2; p + 1 < progressive.length; p++) {
+            if ((progressive[p] & 0xff) == 0xff && (progressive[p + 1] & 0xff) == 0xda) {
+                lastScan = p;
+            }
+        }
+        assertThat(lastScan).isPositive();
+        byte[] scan = Arrays.copyOfRange(progressive, lastScan, progressive.length - 2);
+        java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+        bomb.write(progressive, 0, progressive.length - 2);
+        for (int i = 0; i < 2_000; i++) {
+            bomb.write(scan);
+        }
+        bomb.write(0xff);
+        bomb.write(0xd9);
+        ImageTransform t = new ImageTransform(64_000_000L, Duration.ofSeconds(5), 256, false, ImageTransform.Output.JPEG, 90, codec);
+        long start = System.nanoTime();
+        try {
+            t.apply(bomb.toByteArray());
+            assertThat(t.usesNativeCodec()).as("accepted only by ImageIO").isFalse();
+        } catch (ImageTransform.Refused r) {
+            assertThat(r.reason()).isIn(FilterReason.IMAGE_UNDECODABLE, FilterReason.IMAGE_DECODE_TIMEOUT);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        if (t.usesNativeCodec()) {
+            assertThat(refusal(t, bomb.toByteArray()).reason()).isEqualTo(FilterReason.IMAGE_UNDECODABLE);
+        }
+    }
+
+    static byte[] progressiveJpeg(BufferedImage image) throws Exception {
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.MemoryCacheImageOutputStream out = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            javax.imageio.ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), p);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
     @ParameterizedTest
     @EnumSource(ImageTransform.Codec.class)
     void aDecodeOverItsTimeBoundIsRefusedOnBothPaths(ImageTransform.Codec codec) throws Exception {
