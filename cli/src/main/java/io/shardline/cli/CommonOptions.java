@@ -1,5 +1,7 @@
 package io.shardline.cli;
 
+import io.shardline.config.Settings;
+import io.shardline.feeder.FeederOptions;
 import io.shardline.pipeline.JobConfig;
 import io.shardline.pipeline.OptionsCatalog;
 import java.nio.file.Path;
@@ -7,7 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Options every command takes: where configuration comes from. */
+/**
+ * Options every command takes: where configuration comes from. In increasing precedence: the settings of the
+ * local stack ({@code ./shardline stack up}) when one was brought up in the {@code --stack} folder, the
+ * {@code --config} file, {@code SHARDLINE_*} environment variables, {@code --set} flags.
+ */
 final class CommonOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -18,7 +24,37 @@ final class CommonOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set an option; repeatable.")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--stack", paramLabel = "DIR", defaultValue = "${env:SHARDLINE_STACK:-shardline-stack}",
+            description = "Folder of the local stack (./shardline stack up) whose settings come first, if one was brought up"
+                    + " there (default: ${DEFAULT-VALUE}).")
+    Path stack;
+
     JobConfig load() {
-        return JobConfig.of(OptionsCatalog.loader().load(configFile, System.getenv(), sets));
+        return JobConfig.of(OptionsCatalog.loader().loadFiles(files(true), System.getenv(), sets));
+    }
+
+    /** The configuration without the local stack's settings (what 'stack up' itself is given). */
+    JobConfig loadWithoutStack() {
+        return JobConfig.of(OptionsCatalog.loader().loadFiles(files(false), System.getenv(), sets));
+    }
+
+    /** The feeder's configuration, from the same sources. */
+    Settings loadFeeder() {
+        return FeederOptions.loader().loadFiles(files(true), System.getenv(), sets);
+    }
+
+    Path stackDir() {
+        return stack;
+    }
+
+    private List<Path> files(boolean withStack) {
+        List<Path> files = new ArrayList<>();
+        if (withStack) {
+            StackCommand.settingsOf(stack).ifPresent(files::add);
+        }
+        if (configFile != null) {
+            files.add(configFile);
+        }
+        return files;
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Kafka to training-ready Parquet shards with Flink, and datasets served to GPU workers.",
-        subcommands = {DemoCommand.class, ProduceCommand.class, RunCommand.class, ReplayCommand.class, VersionsCommand.class, ServeCommand.class, ReadCommand.class, ClusterCommand.class, BenchCommand.class, OptionsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ProduceCommand.class, RunCommand.class, ReplayCommand.class, VersionsCommand.class, ServeCommand.class, ReadCommand.class, DeadLettersCommand.class, StackCommand.class, ClusterCommand.class, BenchCommand.class, OptionsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -88,15 +88,18 @@ class RunCommand implements Callable<Integer> {
             // The job goes without its secrets: on the cluster it uses the cluster's own S3 credentials.
             StreamExecutionEnvironment env = ShardlineJob.remoteEnvironment(remote.substring(0, colon),
                     Integer.parseInt(remote.substring(colon + 1)), job, jar.toString());
-            return follow(ShardlineJob.submit(env, new ShardlinePipeline(job), job), store, job.get(ShardWriterOptions.PUBLISH_VERSIONS));
+            BoundedRunOffsets offsets = BoundedRunOffsets.atSubmission(job);
+            return follow(ShardlineJob.submit(env, new ShardlinePipeline(job), job), store, job.get(ShardWriterOptions.PUBLISH_VERSIONS),
+                    offsets);
         }
         int slots = job.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
         // The embedded cluster gets the S3 credentials as a cluster does: in its configuration, for its S3 filesystem
         // and the version publisher; the job itself goes without them.
         try (LocalFlink flink = LocalFlink.start(workDir.toAbsolutePath(), slots, JobConfig.s3FileSystem(job.settings()),
                 plugins == null ? null : Path.of(plugins))) {
+            BoundedRunOffsets offsets = BoundedRunOffsets.atSubmission(job);
             return follow(ShardlineJob.submit(flink.environment(job.withoutSecrets()), new ShardlinePipeline(job), job), store,
-                    job.get(ShardWriterOptions.PUBLISH_VERSIONS));
+                    job.get(ShardWriterOptions.PUBLISH_VERSIONS), offsets);
         }
     }
 
@@ -105,7 +108,7 @@ class RunCommand implements Callable<Integer> {
      * its final checkpoint committed (the job's publisher may have been told of that checkpoint before the shard
      * committers were done), as whoever runs a bounded job does.
      */
-    private int follow(JobClient client, DatasetStore store, boolean publish) throws Exception {
+    private int follow(JobClient client, DatasetStore store, boolean publish, BoundedRunOffsets offsets) throws Exception {
         System.out.printf("Job %s submitted; dataset '%s' at %s%n", client.getJobID(), store.dataset(), store.root());
         if (detached) {
             return 0;
@@ -126,6 +129,9 @@ class RunCommand implements Callable<Integer> {
         }
         System.out.printf("Job %s finished after %,d ms; latest version %s%n", client.getJobID(), r.getNetRuntime(),
                 store.latest().map(m -> m.version() + " (" + m.totalRows() + " rows)").orElse("none"));
+        if (offsets != null) {
+            offsets.commit();
+        }
         Object windows = r.getAccumulatorResult(Preprocessing.SENSOR_WINDOWS_ACCUMULATOR);
         if (windows != null) {
             Object gaps = r.getAccumulatorResult(Preprocessing.SENSOR_GAPS_ACCUMULATOR);

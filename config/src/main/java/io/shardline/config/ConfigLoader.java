@@ -48,8 +48,16 @@ public final class ConfigLoader {
      * @param sets {@code key=value} flags, the last word
      */
     public Settings load(Path file, Map<String, String> env, List<String> sets) {
+        return loadFiles(file == null ? List.of() : List.of(file), env, sets);
+    }
+
+    /**
+     * As {@link #load(Path, Map, List)} with several config files, each overriding the ones before it (the
+     * settings of a local stack, then the user's own file).
+     */
+    public Settings loadFiles(List<Path> files, Map<String, String> env, List<String> sets) {
         Map<String, String> v = new LinkedHashMap<>();
-        if (file != null) {
+        for (Path file : files) {
             ConfigFile.read(file).forEach((k, value) -> v.put(check(k, "config file " + file), value));
         }
         for (Option<?> o : options.values()) {

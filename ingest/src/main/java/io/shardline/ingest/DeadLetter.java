@@ -19,6 +19,7 @@ public record DeadLetter(
         byte[][] headerValues) {
 
     /** Header names added to dead-letter records, beside the original headers. */
+    public static final String HEADER_PREFIX = "shardline.dlq.";
     public static final String HEADER_REASON = "shardline.dlq.reason";
     public static final String HEADER_ERROR_CLASS = "shardline.dlq.error.class";
     public static final String HEADER_ERROR_MESSAGE = "shardline.dlq.error.message";

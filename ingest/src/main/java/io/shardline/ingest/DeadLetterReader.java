@@ -29,9 +29,27 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class DeadLetterReader {
 
-    /** One dead letter as stored: original key, value and headers, with the shardline.dlq.* headers parsed. */
+    /**
+     * One dead letter as stored: original key, value and headers, with the shardline.dlq.* headers parsed.
+     *
+     * @param headers every header as text, the shardline.dlq.* ones included
+     * @param originalHeaders the record's own headers as they came, bytes unchanged (no shardline.dlq.* one)
+     * @param topic where the dead letter itself is: its topic, partition, offset and timestamp
+     */
     public record Letter(String reason, String sourceTopic, int sourcePartition, long sourceOffset, byte[] key,
-            byte[] value, Map<String, String> headers) {}
+            byte[] value, Map<String, String> headers, List<Header> originalHeaders, String topic, int partition, long offset,
+            long timestamp) {
+
+        /** The dead letter's coordinates, {@code topic/partition/offset}: what names it for a redrive. */
+        public String coordinates() {
+            return topic + "/" + partition + "/" + offset;
+        }
+
+        /** The error message the job gave. */
+        public String errorMessage() {
+            return headers.get(DeadLetter.HEADER_ERROR_MESSAGE);
+        }
+    }
 
     private DeadLetterReader() {}
 
@@ -104,12 +122,16 @@ public final class DeadLetterReader {
 
     private static Letter letter(ConsumerRecord<byte[], byte[]> r) {
         Map<String, String> headers = new LinkedHashMap<>();
+        List<Header> original = new ArrayList<>();
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+            if (!h.key().startsWith(DeadLetter.HEADER_PREFIX)) {
+                original.add(h);
+            }
         }
         return new Letter(headers.get(DeadLetter.HEADER_REASON), headers.get(DeadLetter.HEADER_SOURCE_TOPIC),
                 parseInt(headers.get(DeadLetter.HEADER_SOURCE_PARTITION)), parseLong(headers.get(DeadLetter.HEADER_SOURCE_OFFSET)),
-                r.key(), r.value(), headers);
+                r.key(), r.value(), headers, List.copyOf(original), r.topic(), r.partition(), r.offset(), r.timestamp());
     }
 
     private static int parseInt(String s) {

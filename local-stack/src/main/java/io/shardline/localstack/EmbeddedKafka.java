@@ -48,9 +48,18 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
 
     /** Formats {@code logDir} (which must be empty or absent) and starts the broker. */
     public static EmbeddedKafka start(Path logDir) {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            throw new IllegalArgumentException("the Kafka log folder " + logDir + " is formatted already");
+        }
         // The controller listener cannot use port 0 with a static voter set; pick both ports up front.
-        int brokerPort = freePort();
-        int controllerPort = freePort();
+        return start(logDir, freePort(), freePort());
+    }
+
+    /**
+     * Starts the broker on these ports with its data in {@code logDir}: formatted first if it is empty or
+     * absent, else the broker it held starts again with its topics, records and committed offsets.
+     */
+    public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
         Properties p = new Properties();
         p.put("node.id", "1");
         p.put("process.roles", "broker,controller");
@@ -64,7 +73,9 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
         replication(p, 1, 1);
         common(p);
         KafkaConfig config = KafkaConfig.fromProps(p);
-        format(config, 1, Uuid.randomUuid().toString(), logDir);
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            format(config, 1, Uuid.randomUuid().toString(), logDir);
+        }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
             server.startup();
