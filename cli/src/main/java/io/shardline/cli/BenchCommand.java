@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--repeat", defaultValue = "1",
-            description = "Run each job this many times and report medians; rates vary about 15% between runs here"
+            description = "Run each job this many times and report medians; rates vary about 15%% between runs here"
                     + " (default: ${DEFAULT-VALUE}).")
     int repeat;
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * holds ({@code cluster-lib/target/classpath.txt}, written by the build); jobs are submitted with {@code run
  * --remote}.
  */
-@Command(name = "cluster", mixinStandardHelpOptions = true,
+@Command(name = "cluster", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline cluster up --task-managers 2 && ./shardline cluster status && ./shardline cluster down",
         description = "A Flink session cluster of JobManager and TaskManager processes on this machine: up, status, down."
                 + " Submit the job to it with: ./shardline run --remote <rest address> --jar job/target/shardline-job.jar",
         subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class})
@@ -48,7 +48,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true, description = "Start a JobManager and TaskManagers and return.")
+    @Command(name = "up", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline cluster up --task-managers 2 --slots 2", description = "Start a JobManager and TaskManagers and return.")
     static final class Up extends InDir {
         @Option(names = "--task-managers", defaultValue = "2", description = "TaskManager processes (default: ${DEFAULT-VALUE}).")
         int taskManagers;
@@ -81,7 +81,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "TaskManagers, slots and jobs of the running cluster.")
+    @Command(name = "status", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline cluster status", description = "TaskManagers, slots and jobs of the running cluster.")
     static final class Status extends InDir {
         @Override
         public Integer call() throws Exception {
@@ -102,7 +102,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the cluster's processes.")
+    @Command(name = "down", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline cluster down", description = "Stop the cluster's processes.")
     static final class Down extends InDir {
         @Override
         public Integer call() throws Exception {

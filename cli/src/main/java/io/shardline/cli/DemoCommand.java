@@ -52,9 +52,9 @@ import picocli.CommandLine.Option;
  * Runs the whole pipeline once on the embedded stack: generate a mixed dataset into Kafka, run the job until
  * it has caught up, publish a version, print a summary. The data stays in the data folder.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline demo --records 100000 --storage s3",
         description = "Start the embedded stack (Kafka, S3-compatible store, Flink MiniCluster), publish a generated"
-                + " mixed dataset with about 1% malformed records, shard it, publish a version and summarize.")
+                + " mixed dataset with about 1%% malformed records, shard it, publish a version and summarize.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final String MARKER = ".shardline-demo";

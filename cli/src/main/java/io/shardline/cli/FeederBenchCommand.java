@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * the same shards itself with parquet-hadoop from the S3-compatible server. Datasets live on the embedded
  * S3-compatible server, as they would on object storage.
  */
-@Command(name = "feeder", mixinStandardHelpOptions = true,
+@Command(name = "feeder", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline bench feeder --images 5000 --sequences 20000 --repeat 3",
         description = "Benchmark the feeder: loopback TCP, the feeder to 1 and N consumers (images, token sequences), and a"
                 + " worker reading the shards itself with parquet-hadoop, all from the embedded S3-compatible server.")
 final class FeederBenchCommand implements Callable<Integer> {

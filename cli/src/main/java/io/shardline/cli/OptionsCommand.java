@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** Prints every job option as the README's Markdown table. */
-@Command(name = "options", mixinStandardHelpOptions = true,
+@Command(name = "options", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline options > options.md",
         description = "Print every job option (key, default, environment variable, description) as a Markdown table;"
                 + " with --feeder, every feeder option.")
 final class OptionsCommand implements Callable<Integer> {

@@ -15,7 +15,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import java.util.stream.Stream;
 import io.shardline.pipeline.JobConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,7 +41,7 @@ import picocli.CommandLine.Parameters;
  * turned into JSON objects, plain-text files as one text record each, and image files (JPEG, PNG) with
  * their metadata in headers. Folders are walked in name order, so a rerun publishes in the same order.
  */
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(name = "produce", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline produce image --label-from-folder photos/   (or: produce text docs.jsonl, produce sensor readings.csv)",
         description = "Publish files or folders into a raw topic: text (.jsonl, .csv, .txt), image (.jpg, .jpeg, .png;"
                 + " the parent folder's name is the label with --label-from-folder) or sensor (.jsonl, .csv: device_id,"
                 + " event_time and one column per channel). Kafka and topic names come from the job's options.")
@@ -73,33 +81,89 @@ final class ProduceCommand implements Callable<Integer> {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        AtomicReference<Exception> failed = new AtomicReference<>();
+        long limit = recordLimit(p, topic);
+        long jobLimit = jobRecordLimit(conf, m);
+        // What went wrong, per file: refused before sending (over the limit) or failed when sent.
+        Map<Path, String> problems = new ConcurrentSkipListMap<>();
         long sent = 0;
+        long overJobLimit = 0;
         Progress progress = new Progress(System.err, "files published to " + topic, files.size());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             int done = 0;
             for (Path f : files) {
-                for (Out o : records(m, f)) {
+                List<Out> records = records(m, f);
+                int n = 0;
+                for (Out o : records) {
+                    n++;
+                    long size = size(o);
+                    if (size > limit) {
+                        problems.merge(f, (records.size() > 1 ? "record " + n + ": " : "") + String.format(Locale.ROOT,
+                                "%,d bytes, over the topic's limit of %,d (max.message.bytes of %s, or the broker's"
+                                        + " message.max.bytes); not published", size, limit, topic), (x, y) -> x + "; " + y);
+                        continue;
+                    }
+                    if (o.value() != null && o.value().length > jobLimit) {
+                        overJobLimit++;
+                    }
                     producer.send(new ProducerRecord<>(topic, null, null, o.key(), o.value(), o.headers()), (md, e) -> {
                         if (e != null) {
-                            failed.compareAndSet(null, e);
+                            problems.merge(f, "not published: " + e.getMessage(), (x, y) -> x.contains(y) ? x : x + "; " + y);
                         }
                     });
                     sent++;
                 }
                 progress.update(++done);
-                if (failed.get() != null) {
-                    break;
-                }
             }
             producer.flush();
         }
         progress.done(files.size());
-        if (failed.get() != null) {
-            throw new IllegalStateException("publishing to " + topic + " failed: " + failed.get().getMessage(), failed.get());
+        if (overJobLimit > 0) {
+            System.err.printf("%,d records are larger than the job's limit of %,d bytes (shardline.ingest.%s.max-record-size): the job"
+                    + " will dead-letter them as record-too-large unless the limit is raised (then: ./shardline dead-letters"
+                    + " redrive --reason record-too-large)%n", overJobLimit, jobLimit, m.id());
+        }
+        if (!problems.isEmpty()) {
+            System.out.printf("Published %,d records to %s; %,d of %,d files had records that were not published:%n", sent, topic,
+                    problems.size(), files.size());
+            problems.forEach((f, why) -> System.out.printf("  %s: %s%n", f, why));
+            return 1;
         }
         System.out.printf("Published %,d records from %,d files to %s%n", sent, files.size(), topic);
         return 0;
+    }
+
+    /** A record's size as the broker counts it against max.message.bytes, with room for the batch around it. */
+    static long size(Out o) {
+        long n = 128 + (o.key() == null ? 0 : o.key().length) + (o.value() == null ? 0 : o.value().length);
+        for (var h : o.headers()) {
+            n += h.key().length() + (h.value() == null ? 0 : h.value().length) + 8;
+        }
+        return n;
+    }
+
+    /** The largest record the topic takes from this producer: its max.message.bytes, and the producer's request limit. */
+    static long recordLimit(Properties producer, String topic) throws Exception {
+        long request = Long.parseLong(String.valueOf(producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)));
+        try (Admin admin = Admin.create(producer)) {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+            ConfigEntry e = c == null ? null : c.get("max.message.bytes");
+            return e == null || e.value() == null ? request : Math.min(request, Long.parseLong(e.value()));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalArgumentException("topic " + topic + " does not exist: create it, or start the local stack"
+                        + " (./shardline stack up), which creates the topics");
+            }
+            throw new IllegalStateException("cannot read the configuration of topic " + topic + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
+    static long jobRecordLimit(JobConfig conf, Modality m) {
+        return switch (m) {
+            case TEXT -> conf.get(IngestOptions.TEXT_MAX_RECORD_SIZE);
+            case IMAGE -> conf.get(IngestOptions.IMAGE_MAX_RECORD_SIZE);
+            case SENSOR -> conf.get(IngestOptions.SENSOR_MAX_RECORD_SIZE);
+        };
     }
 
     static List<Path> files(List<Path> inputs) throws IOException {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * current preprocessing configuration, into a new dataset root. The old dataset and its versions stay as
  * they are; {@code shardline read --version N} re-serves any old version in its exact order.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline replay --from 2026-11-01T00:00:00Z --to 2026-11-02T00:00:00Z --into file:///data/replayed --name replayed",
         description = "Re-derive a dataset from Kafka: run the job bounded between two positions (instants, epoch ms, or"
                 + " topic:partition:offset lists) into a new dataset root, with the current configuration.")
 final class ReplayCommand extends RunCommand {

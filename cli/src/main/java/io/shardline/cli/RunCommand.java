@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * a remote cluster through its REST endpoint with the job jar. Kafka and storage are whatever the options
  * name (the demo's embedded stack is the demo's business).
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline run --set shardline.ingest.bounded=true   (remote: ./shardline run --remote 127.0.0.1:8081 --jar job/target/shardline-job.jar --config job.conf)",
         description = "Run the pipeline job: on an embedded Flink MiniCluster (default), or on a remote cluster's REST endpoint"
                 + " (--remote host:port, with the job jar). Kafka, the dataset root and every other setting come from the options.")
 class RunCommand implements Callable<Integer> {

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** Runs a feeder until stopped. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline serve --set shardline.feeder.datasets=demo=file://$PWD/shardline-data/datasets/demo",
         description = "Serve dataset versions to training ranks over Arrow Flight (a feeder), until stopped with Ctrl-C."
                 + " Options: shardline.feeder.* and shardline.s3.* (see the README's feeder options).")
 final class ServeCommand implements Callable<Integer> {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** Lists, inspects, verifies and compares the versions of the dataset a configuration names. */
-@Command(name = "versions", mixinStandardHelpOptions = true,
+@Command(name = "versions", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline versions list   (then: versions inspect 3, versions verify 3, versions diff 2 3)",
         description = "List, inspect, verify and diff the versions of a dataset (shardline.shard-writer.dataset-root"
                 + " and the shardline.s3.* options say where it is).",
         subcommands = {VersionsCommand.ListVersions.class, VersionsCommand.Inspect.class, VersionsCommand.Verify.class,
@@ -58,7 +58,7 @@ final class VersionsCommand implements Callable<Integer> {
         abstract int run(DatasetStore store, DatasetManifest manifest);
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per published version.")
+    @Command(name = "list", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline versions list --set shardline.shard-writer.dataset-root=file:///data/datasets/demo", description = "One line per published version.")
     static final class ListVersions implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -87,7 +87,7 @@ final class VersionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "inspect", mixinStandardHelpOptions = true, description = "What a version holds: tables, shards, sources.")
+    @Command(name = "inspect", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline versions inspect 3", description = "What a version holds: tables, shards, sources.")
     static final class Inspect extends OneVersion {
         @Override
         int run(DatasetStore store, DatasetManifest m) {
@@ -119,7 +119,7 @@ final class VersionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline versions verify 3",
             description = "Check that every shard of a version exists with the size, SHA-256 and rows its manifest gives. Exit code 1 if not.")
     static final class Verify extends OneVersion {
         @Override
@@ -137,7 +137,7 @@ final class VersionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "diff", mixinStandardHelpOptions = true,
+    @Command(name = "diff", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline versions diff 2 3",
             description = "Shards and rows added and removed between two versions, by provenance (source offsets).")
     static final class Diff implements Callable<Integer> {
         @Mixin

@@ -118,4 +118,39 @@ class ProduceCommandITCase {
         // (CSV) or nothing (a JSON line without a device, or one that is not JSON, which the job dead-letters).
         assertThat(keys).containsExactly("pump-1", "pump-2", "r3", "pump-2", null, null);
     }
+
+    @Test
+    void filesOverTheTopicsLimitAreNamedTheRestPublishedAndTheExitCodeSaysSo() throws Exception {
+        String topic = "small.image";
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(KAFKA.get().clientConfig())) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", "100000")))).all().get();
+        }
+        Path dir = Files.createDirectories(KAFKA.dir().resolve("sized"));
+        byte[] small = io.shardline.localstack.SyntheticImages.encode(io.shardline.localstack.SyntheticImages.photo(64, 48, 1), "jpeg");
+        Files.write(dir.resolve("a-small.jpg"), small);
+        byte[] big = java.util.Arrays.copyOf(small, 300_000); // a JPEG's bytes padded out: 300 KB
+        Files.write(dir.resolve("b-big.jpg"), big);
+        Files.write(dir.resolve("c-small.jpg"), small);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.out;
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new CommandLine(new Main()).execute("produce", "image", dir.toString(), "--set",
+                    "shardline.ingest.bootstrap-servers=" + KAFKA.get().bootstrapServers(), "--set", "shardline.ingest.image.topic=" + topic);
+        } finally {
+            System.setOut(before);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        before.print(printed);
+        assertThat(code).isEqualTo(1);
+        assertThat(printed).contains("Published 2 records").contains("b-big.jpg").contains("over the topic's limit of")
+                .doesNotContain("a-small.jpg:").doesNotContain("c-small.jpg:");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KAFKA.get().clientConfig(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            assertThat(consumer.endOffsets(List.of(tp)).get(tp)).as("records on the topic").isEqualTo(2);
+        }
+    }
 }
