@@ -22,8 +22,9 @@ public final class IngestOptions {
             "Kafka bootstrap servers, host:port[,host:port]. Required; the embedded stack sets it.");
 
     public static final Option<String> GROUP_ID = Option.string("shardline.ingest.group-id", "shardline",
-            "Kafka consumer group id. Offsets are committed to it on checkpoints for lag"
-                    + " monitoring only; the job restores its position from Flink checkpoints, never from the group.");
+            "Kafka consumer group id. Offsets are committed to it on checkpoints, for lag monitoring, and by shardline run"
+                    + " at the end of a bounded run (to where it read). A job restores its position from its checkpoint or"
+                    + " savepoint; without one it starts from the group's offsets only with starting-offsets=COMMITTED.");
 
     public static final Option<String> TEXT_TOPIC = Option.string("shardline.ingest.text.topic", "raw.text",
             "Topic of text records (JSON envelopes).");

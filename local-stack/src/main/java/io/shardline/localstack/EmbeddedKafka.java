@@ -122,9 +122,15 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
 
     /** Formats a node's log folder (empty or absent) for a KRaft cluster, with transactions of version 2. */
     static void format(KafkaConfig config, int nodeId, String clusterId, Path logDir) {
+        format(config, nodeId, clusterId, logDir, List.of());
+    }
+
+    /** As {@link #format(KafkaConfig, int, String, Path)}, with SCRAM credentials ({@code MECHANISM=[name=U,password=P]}). */
+    static void format(KafkaConfig config, int nodeId, String clusterId, Path logDir, List<String> scram) {
         try {
             Files.createDirectories(logDir);
             new Formatter()
+                    .setScramArguments(scram)
                     .setNodeId(nodeId)
                     .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toAbsolutePath().toString()))

@@ -14,11 +14,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class SampleProducer {
 
     private final String bootstrapServers;
+    private final Map<String, Object> clientConfig;
     private final SampleData data;
     private final SampleRecords records;
 
     public SampleProducer(String bootstrapServers, SampleData data) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of("bootstrap.servers", bootstrapServers), data);
+    }
+
+    /** To a cluster these client settings reach ({@link KafkaCluster#clientConfig}: security settings included). */
+    public SampleProducer(Map<String, Object> clientConfig, SampleData data) {
+        this.bootstrapServers = String.valueOf(clientConfig.get("bootstrap.servers"));
+        this.clientConfig = Map.copyOf(clientConfig);
         this.data = data;
         this.records = new SampleRecords(data);
     }
@@ -52,6 +59,7 @@ public final class SampleProducer {
     private long produce(Map<Modality, String> topics, long from, long to, Modality only,
             LongConsumer progress) {
         Properties p = properties(bootstrapServers);
+        clientConfig.forEach((k, v) -> p.putIfAbsent(k, v));
         AtomicReference<Exception> failure = new AtomicReference<>();
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {

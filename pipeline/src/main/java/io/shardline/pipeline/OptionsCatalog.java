@@ -42,6 +42,20 @@ public final class OptionsCatalog {
      * job option. {@code ReadmeOptionsTest} checks that the README holds exactly this.
      */
     public static String markdownTable() {
-        return OptionsTable.markdown(jobOptions());
+        List<Option<?>> ingest = IngestOptions.all();
+        return OptionsTable.markdown(jobOptions(), ingest.get(ingest.size() - 1).key(), IngestOptions.KAFKA_PROPERTIES_PREFIX + "<property>",
+                KAFKA_PROPERTIES);
     }
+
+    /** What the README's table says of the Kafka client properties passed through. */
+    static final String KAFKA_PROPERTIES = "Any Kafka client property, for the job's source and dead-letter sink, produce and"
+            + " dead-letters: security, timeouts, client.rack. A secret among them must be a reference to one of Kafka's"
+            + " config providers, resolved where the clients run (in clear it stops the job, naming the key). SASL_SSL with"
+            + " SCRAM: security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512, ssl.truststore.location=/etc/kafka/ca.p12,"
+            + " config.providers=file, config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider,"
+            + " sasl.jaas.config=${file:/etc/kafka/secrets.properties:jaas} (the file holding"
+            + " jaas=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";) and"
+            + " ssl.truststore.password=${file:/etc/kafka/secrets.properties:truststore}. Mutual TLS: security.protocol=SSL,"
+            + " ssl.truststore.location, ssl.keystore.location=/etc/kafka/client.p12, ssl.keystore.password and ssl.key.password"
+            + " as ${file:...} references. Every key prefixed with shardline.ingest.kafka.";
 }

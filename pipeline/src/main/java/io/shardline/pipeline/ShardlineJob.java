@@ -110,6 +110,8 @@ public final class ShardlineJob {
 
     /** Builds the pipeline on {@code env} and submits it without waiting. */
     public static JobClient submit(StreamExecutionEnvironment env, ShardlinePipeline pipeline, Configuration conf) throws Exception {
+        // A refused Kafka login or certificate is an error here, naming the setting, not a failing task there.
+        io.shardline.ingest.KafkaPreflight.check(JobConfig.settings(conf), 15_000);
         pipeline.addTo(env);
         String name = JobConfig.settings(conf).get(JobOptions.JOB_NAME);
         JobClient client = env.executeAsync(name);
