@@ -63,11 +63,18 @@ public final class DeadLetterReader {
      */
     public static List<Letter> readAll(Properties clientProperties, String topic, Duration timeout) {
         awaitNoOpenTransactions(clientProperties, topic, timeout.dividedBy(2));
+        List<Letter> out = new ArrayList<>();
+        readToEnd(clientProperties, topic, timeout, r -> out.add(letter(r)));
+        return out;
+    }
+
+    /** Every committed record of {@code topic}, from its beginning to its last stable offset now. */
+    static void readToEnd(Properties clientProperties, String topic, Duration timeout,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(32 * 1024 * 1024));
-        List<Letter> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic, timeout).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
@@ -78,14 +85,13 @@ public final class DeadLetterReader {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read dead-letter topic " + topic + " to its end within " + timeout);
+                    throw new IllegalStateException("could not read topic " + topic + " to its end within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(letter(r));
+                    each.accept(r);
                 }
             }
         }
-        return out;
     }
 
     private static void awaitNoOpenTransactions(Properties clientProperties, String topic, Duration timeout) {

@@ -60,18 +60,7 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
      * absent, else the broker it held starts again with its topics, records and committed offsets.
      */
     public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
-        Properties p = new Properties();
-        p.put("node.id", "1");
-        p.put("process.roles", "broker,controller");
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("log.dirs", logDir.toAbsolutePath().toString());
-        replication(p, 1, 1);
-        common(p);
+        Properties p = singleNode("PLAINTEXT", brokerPort, controllerPort, logDir);
         KafkaConfig config = KafkaConfig.fromProps(p);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             format(config, 1, Uuid.randomUuid().toString(), logDir);
@@ -88,6 +77,27 @@ public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
         awaitGroupCoordinator(kafka.clientConfig());
         LOG.info("Kafka broker started at {} (log folder {})", bootstrap, logDir);
         return kafka;
+    }
+
+    /**
+     * A combined broker and controller on 127.0.0.1: clients (and the broker itself) on {@code protocol}
+     * ({@code PLAINTEXT}, {@code SASL_SSL}), the controller in plain text on its own port, with the settings of
+     * {@link #replication} (one copy) and {@link #common}.
+     */
+    static Properties singleNode(String protocol, int brokerPort, int controllerPort, Path logDir) {
+        Properties p = new Properties();
+        p.put("node.id", "1");
+        p.put("process.roles", "broker,controller");
+        p.put("listeners", protocol + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", protocol + "://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", protocol);
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("log.dirs", logDir.toAbsolutePath().toString());
+        replication(p, 1, 1);
+        common(p);
+        return p;
     }
 
     /** Replication of topics and of the broker's internal topics (offsets, transactions, share groups). */

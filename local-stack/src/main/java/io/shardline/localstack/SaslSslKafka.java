@@ -74,15 +74,7 @@ public final class SaslSslKafka implements KafkaCluster, AutoCloseable {
         int brokerPort = EmbeddedKafka.freePort();
         int controllerPort = EmbeddedKafka.freePort();
         Path logDir = dir.resolve("kafka");
-        Properties p = new Properties();
-        p.put("node.id", "1");
-        p.put("process.roles", "broker,controller");
-        p.put("listeners", "SASL_SSL://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + brokerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
-        p.put("inter.broker.listener.name", "SASL_SSL");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        Properties p = EmbeddedKafka.singleNode("SASL_SSL", brokerPort, controllerPort, logDir);
         p.put("sasl.enabled.mechanisms", MECHANISM);
         p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
         p.put("listener.name.sasl_ssl." + MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config", jaas(BROKER_USER, brokerPassword));
@@ -93,9 +85,6 @@ public final class SaslSslKafka implements KafkaCluster, AutoCloseable {
         p.put("ssl.truststore.location", truststore.toString());
         p.put("ssl.truststore.type", "PKCS12");
         p.put("ssl.truststore.password", storePassword);
-        p.put("log.dirs", logDir.toAbsolutePath().toString());
-        EmbeddedKafka.replication(p, 1, 1);
-        EmbeddedKafka.common(p);
         KafkaConfig config = KafkaConfig.fromProps(p);
         List<String> scram = new ArrayList<>();
         scram.add(MECHANISM + "=[name=" + BROKER_USER + ",password=" + brokerPassword + "]");

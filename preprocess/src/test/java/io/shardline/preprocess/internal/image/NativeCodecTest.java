@@ -48,8 +48,13 @@ class NativeCodecTest {
     }
 
     static boolean libraryInstalled() {
+        return installed("libturbojpeg.so.0");
+    }
+
+    /** Whether a shared library is in one of the usual library folders. */
+    static boolean installed(String soname) {
         for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib")) {
-            if (Files.exists(Path.of(dir, "libturbojpeg.so.0"))) {
+            if (Files.exists(Path.of(dir, soname))) {
                 return true;
             }
         }

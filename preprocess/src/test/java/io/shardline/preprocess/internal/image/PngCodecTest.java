@@ -50,12 +50,7 @@ class PngCodecTest {
     }
 
     static boolean installed(String soname) {
-        for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib")) {
-            if (Files.exists(Path.of(dir, soname))) {
-                return true;
-            }
-        }
-        return false;
+        return NativeCodecTest.installed(soname);
     }
 
     static ImageTransform.Refused refusal(ImageTransform t, byte[] image) {
