@@ -58,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new JobBench(records, modalities, parallelism, dataDir, repeat, threadCpu, sqlBaseline, preprocess,
-                BenchCommand::progressBar).run(common.load(), System.out);
+                BenchCommand::progressBar).run(common.loadWithoutStack(), System.out);
     }
 
     /** A progress bar on standard error for each step; the last count (the total) ends its line. */

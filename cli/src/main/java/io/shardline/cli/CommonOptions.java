@@ -33,7 +33,7 @@ final class CommonOptions {
         return JobConfig.of(OptionsCatalog.loader().loadFiles(files(true), System.getenv(), sets));
     }
 
-    /** The configuration without the local stack's settings (what 'stack up' itself is given). */
+    /** The configuration without the local stack's settings: for 'stack up' itself, and the demo and benchmarks, which bring their own stack. */
     JobConfig loadWithoutStack() {
         return JobConfig.of(OptionsCatalog.loader().loadFiles(files(false), System.getenv(), sets));
     }

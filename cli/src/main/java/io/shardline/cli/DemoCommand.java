@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!storage.equals("file") && !storage.equals("s3")) {
             throw new IllegalArgumentException("--storage must be 'file' or 's3', was '" + storage + "'");
         }
-        JobConfig conf = common.load();
+        JobConfig conf = common.loadWithoutStack(); // the demo brings its own stack
         java.nio.file.Path dir = prepareDataDir(dataDir.toAbsolutePath().normalize());
         out.printf("shardline demo: %,d records, parallelism %d, shards to %s, data in %s%n", records, parallelism, storage, dir);
 
