@@ -31,7 +31,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * A dataset on storage, through the Hadoop FileSystem API ({@code file://}, {@code s3a://}, {@code s3://}
@@ -87,11 +86,55 @@ public final class DatasetStore {
             c.set("fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
         }
         try {
-            FileSystem f = this.root.getFileSystem(c);
+            FileSystem f = fileSystem(this.root, c);
             // The checksummed local filesystem would write .crc sidecar files beside manifests.
             this.fs = f instanceof LocalFileSystem local ? local.getRaw() : f;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the filesystem of dataset root " + root, e);
+        }
+    }
+
+    /**
+     * Hadoop's own cache keeps one filesystem per scheme and bucket, whatever its endpoint or credentials: a
+     * second store of the same bucket name elsewhere (another S3-compatible server, a restarted local one on
+     * another port) would be handed the first one's. S3 filesystems are kept here by bucket, endpoint and
+     * access key instead, one instance each for the life of the JVM, as Hadoop's cache would.
+     */
+    private static final java.util.concurrent.ConcurrentMap<String, FileSystem> S3_FILESYSTEMS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A file of this store as Parquet reads it, through this store's filesystem (not Hadoop's cache). */
+    public org.apache.parquet.io.InputFile inputFile(Path file) throws IOException {
+        long length = fs.getFileStatus(file).getLen();
+        return new org.apache.parquet.io.InputFile() {
+            @Override
+            public long getLength() {
+                return length;
+            }
+
+            @Override
+            public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
+                return org.apache.parquet.hadoop.util.HadoopStreams.wrap(fs.open(file));
+            }
+        };
+    }
+
+    static FileSystem fileSystem(Path root, Configuration c) throws IOException {
+        String scheme = root.toUri().getScheme();
+        if (scheme == null || !(scheme.equals("s3") || scheme.equals("s3a"))) {
+            return root.getFileSystem(c);
+        }
+        String key = scheme + "://" + root.toUri().getAuthority() + "|" + c.get("fs.s3a.endpoint", "") + "|"
+                + Integer.toHexString(java.util.Objects.hashCode(c.get("fs.s3a.access.key")));
+        try {
+            return S3_FILESYSTEMS.computeIfAbsent(key, k -> {
+                try {
+                    return FileSystem.newInstance(root.toUri(), c);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
@@ -169,7 +212,7 @@ public final class DatasetStore {
     public ShardLineage readLineage(Path shard) {
         checkFooterBounds(shard);
         ParquetMetadata footer;
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(shard, fs.getConf()))) {
+        try (ParquetFileReader reader = ParquetFileReader.open(inputFile(shard))) {
             footer = reader.getFooter();
             String json = footer.getFileMetaData().getKeyValueMetaData().get(ShardLineage.FOOTER_KEY);
             if (json == null) {

@@ -46,12 +46,20 @@ public final class ShardRows {
         return out;
     }
 
+    /** A reader of one of the store's files through the store's own filesystem. */
+    private static ParquetReader<Group> reader(DatasetStore store, Path p, Configuration conf) throws IOException {
+        return new ParquetReader.Builder<Group>(store.inputFile(p)) {
+            @Override
+            protected org.apache.parquet.hadoop.api.ReadSupport<Group> getReadSupport() {
+                return new GroupReadSupport();
+            }
+        }.withConf(conf).build();
+    }
+
     private static List<Group> groups(DatasetStore store, ShardEntry shard) {
         Path p = store.resolve(shard.path());
         List<Group> out = new ArrayList<>();
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p)
-                .withConf(store.fileSystem().getConf())
-                .build()) {
+        try (ParquetReader<Group> reader = reader(store, p, store.fileSystem().getConf())) {
             Group g;
             while ((g = reader.read()) != null) {
                 out.add(g);
@@ -122,7 +130,7 @@ public final class ShardRows {
                     new MessageType("ids", ShardSchemas.schema(s.table()).getType(ShardSchemas.ID)).toString());
             Path p = store.resolve(s.path());
             long rows = 0;
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), p).withConf(conf).build()) {
+            try (ParquetReader<Group> reader = reader(store, p, conf)) {
                 Group g;
                 while ((g = reader.read()) != null) {
                     idInShard.accept(g.getString(0, 0), s.path());
