@@ -41,6 +41,11 @@ public record S3Access(Optional<String> endpoint, String region, boolean pathSty
         // Deleting directory markers after each write hung against S3-compatible servers; keeping them is what
         // S3A recommends for any recent S3 anyway.
         c.set("fs.s3a.directory.marker.retention", "keep");
+        // Hadoop 3.5 reads through the S3 analytics accelerator by default, whose streams retry a 503 Slow Down
+        // only as often as the SDK does (S3A's throttling retries do not apply) and which keeps an entry per object
+        // read until the filesystem closes: a feeder reading shard after shard would grow without end. The
+        // classic stream, as Flink's S3 filesystem pins too.
+        c.set("fs.s3a.input.stream.type", "classic");
         c.set("fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
         return c;
     }
