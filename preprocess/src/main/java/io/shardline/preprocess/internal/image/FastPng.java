@@ -299,6 +299,7 @@ final class FastPng {
 
     /** One thread's decompressor and buffers (grown, never shrunk below what the largest image needed). */
     private static final class Session {
+        static final int KEPT_SCANLINES = 16 << 20;
         final Pointer decompressor;
         private Memory input;
         private Memory output;
@@ -327,7 +328,11 @@ final class FastPng {
             return output;
         }
 
+        /** Kept for the next image up to 16 MiB (a 2,000 x 2,000 RGBA image); a larger one's is left to the GC. */
         byte[] scanlines(int bytes) {
+            if (bytes > KEPT_SCANLINES) {
+                return new byte[bytes];
+            }
             if (scanlines == null || scanlines.length < bytes) {
                 scanlines = new byte[bytes];
             }
