@@ -44,7 +44,7 @@ final class BoundedRunOffsets {
         if (!conf.get(IngestOptions.BOUNDED) || conf.getOptional(IngestOptions.STOP_AT).isPresent()) {
             return null;
         }
-        Properties kafka = DeadLettersCommand.kafka(conf);
+        Properties kafka = IngestOptions.clientProperties(conf.settings());
         try (Admin admin = Admin.create(kafka)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> query = new HashMap<>();

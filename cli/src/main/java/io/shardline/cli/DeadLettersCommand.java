@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -46,7 +45,7 @@ final class DeadLettersCommand implements Callable<Integer> {
     public Integer call() {
         JobConfig conf = common.load();
         String topic = conf.get(IngestOptions.DEAD_LETTER_TOPIC);
-        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(kafka(conf), topic, timeout).stream()
+        List<DeadLetterReader.Letter> letters = DeadLetterReader.readAll(IngestOptions.clientProperties(conf.settings()), topic, timeout).stream()
                 .filter(l -> reason == null || reason.equals(l.reason())).toList();
         System.out.printf("%,d dead letters in %s%s%n", letters.size(), topic, reason == null ? "" : " with reason " + reason);
         if (letters.isEmpty()) {
@@ -103,19 +102,12 @@ final class DeadLettersCommand implements Callable<Integer> {
             String topic = conf.get(IngestOptions.DEAD_LETTER_TOPIC);
             Predicate<DeadLetterReader.Letter> which = l -> reason.equals(l.reason())
                     && (since == null || l.timestamp() >= since.toEpochMilli());
-            DeadLetterRedrive.Outcome o = DeadLetterRedrive.redrive(kafka(conf), topic, which, dryRun, timeout);
+            DeadLetterRedrive.Outcome o = DeadLetterRedrive.redrive(IngestOptions.clientProperties(conf.settings()), topic, which, dryRun, timeout);
             System.out.printf("%,d dead letters with reason %s%s; %,d sent back by an earlier redrive (skipped); %s %,d: %s%n",
                     o.selected(), reason, since == null ? "" : " since " + since, o.alreadyRedriven(),
                     dryRun ? "would send" : "sent", dryRun ? o.selected() - o.alreadyRedriven() : o.sent(), o.byTopic());
             return 0;
         }
-    }
-
-    static Properties kafka(JobConfig conf) {
-        Properties p = new Properties();
-        p.putAll(IngestOptions.kafkaProperties(conf.settings()));
-        p.put("bootstrap.servers", IngestOptions.requireBootstrapServers(conf.settings()));
-        return p;
     }
 
     /** The first bytes of a value: as text where it is text, else in hex. */

@@ -74,9 +74,7 @@ final class ProduceCommand implements Callable<Integer> {
         Modality m = Modality.fromId(modality);
         String topic = IngestOptions.topic(conf.settings(), m);
         List<Path> files = files(inputs);
-        Properties p = new Properties();
-        p.putAll(IngestOptions.kafkaProperties(conf.settings()));
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, IngestOptions.requireBootstrapServers(conf.settings()));
+        Properties p = IngestOptions.clientProperties(conf.settings());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);

@@ -105,7 +105,7 @@ final class StackCommand implements Callable<Integer> {
                     S3Options.ENDPOINT.key(), e.s3Endpoint(), S3Options.PATH_STYLE.key(), S3Options.ACCESS_KEY.key(), e.accessKey(),
                     S3Options.SECRET_KEY.key(), e.secretKey(), FeederOptions.DATASETS.key(), dataset, root,
                     IngestOptions.STARTING_OFFSETS.key());
-            writeOwnerOnly(dir.resolve(SETTINGS), settings);
+            StandingStack.writeAtomically(dir.resolve(SETTINGS), settings);
             System.out.printf("Local stack up (pid %d), topics %s with %d partitions.%n", e.pid(), topics, partitions);
             print(e, dir);
             return 0;
@@ -157,16 +157,5 @@ final class StackCommand implements Callable<Integer> {
                         + "Next: ./shardline produce text|image|sensor FILES..., ./shardline run --set shardline.ingest.bounded=true,"
                         + " ./shardline versions list, ./shardline dead-letters; ./shardline stack down when done.%n",
                 e.bootstrapServers(), e.s3Endpoint(), e.bucket(), dir.resolve(SETTINGS).toAbsolutePath());
-    }
-
-    private static void writeOwnerOnly(Path f, String content) throws java.io.IOException {
-        Files.deleteIfExists(f);
-        try {
-            Files.createFile(f, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(f);
-        }
-        Files.writeString(f, content);
     }
 }

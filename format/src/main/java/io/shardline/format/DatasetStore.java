@@ -104,7 +104,10 @@ public final class DatasetStore {
 
     /** A file of this store as Parquet reads it, through this store's filesystem (not Hadoop's cache). */
     public org.apache.parquet.io.InputFile inputFile(Path file) throws IOException {
-        long length = fs.getFileStatus(file).getLen();
+        return inputFile(file, fs.getFileStatus(file).getLen());
+    }
+
+    private org.apache.parquet.io.InputFile inputFile(Path file, long length) {
         return new org.apache.parquet.io.InputFile() {
             @Override
             public long getLength() {
@@ -210,9 +213,9 @@ public final class DatasetStore {
 
     /** The lineage in a shard's footer, checked against the footer's own row count. */
     public ShardLineage readLineage(Path shard) {
-        checkFooterBounds(shard);
+        long length = checkFooterBounds(shard);
         ParquetMetadata footer;
-        try (ParquetFileReader reader = ParquetFileReader.open(inputFile(shard))) {
+        try (ParquetFileReader reader = ParquetFileReader.open(inputFile(shard, length))) {
             footer = reader.getFooter();
             String json = footer.getFileMetaData().getKeyValueMetaData().get(ShardLineage.FOOTER_KEY);
             if (json == null) {
@@ -238,7 +241,8 @@ public final class DatasetStore {
      * Rejects a file whose footer length field points outside the file or above the cap, before any
      * Parquet code allocates a buffer of that length.
      */
-    private void checkFooterBounds(Path shard) {
+    /** Checks the footer's length against the file's and the cap; returns the file's length. */
+    private long checkFooterBounds(Path shard) {
         try (FSDataInputStream in = fs.open(shard)) {
             long len = fs.getFileStatus(shard).getLen();
             if (len < 12) {
@@ -256,6 +260,7 @@ public final class DatasetStore {
                 throw new ShardIntegrityException("shard " + shard + " declares a footer of " + footerLen
                         + " bytes in a file of " + len + " (cap " + maxFooterBytes + "): corrupt");
             }
+            return len;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read shard " + shard, e);
         }

@@ -144,6 +144,14 @@ public final class IngestOptions {
         };
     }
 
+    /** Client properties of this machine's own Kafka clients: the bootstrap servers and the extra properties. */
+    public static java.util.Properties clientProperties(Settings conf) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(kafkaProperties(conf));
+        p.put("bootstrap.servers", requireBootstrapServers(conf));
+        return p;
+    }
+
     /** Extra Kafka client properties (SASL, TLS, ...) given as {@code shardline.ingest.kafka.<property>}. */
     public static Map<String, String> kafkaProperties(Settings conf) {
         return conf.withPrefix(KAFKA_PROPERTIES_PREFIX);

@@ -30,9 +30,7 @@ public final class KafkaPreflight {
     /** @throws IllegalArgumentException when Kafka refuses the login or the TLS handshake */
     public static void check(Settings conf, long timeoutMs) {
         String bootstrap = IngestOptions.requireBootstrapServers(conf);
-        Properties p = new Properties();
-        p.putAll(IngestOptions.kafkaProperties(conf));
-        p.put("bootstrap.servers", bootstrap);
+        Properties p = IngestOptions.clientProperties(conf);
         p.put("default.api.timeout.ms", Long.toString(timeoutMs));
         p.put("request.timeout.ms", Long.toString(timeoutMs));
         try (Admin admin = Admin.create(p)) {

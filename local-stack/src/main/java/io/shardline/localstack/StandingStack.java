@@ -195,7 +195,7 @@ public final class StandingStack {
     }
 
     /** Written under another name, readable by the owner only, then moved into place. */
-    static void writeAtomically(Path target, String content) throws IOException {
+    public static void writeAtomically(Path target, String content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try {

@@ -193,7 +193,7 @@ final class FastPng {
                 }
             }
             if (bpp == 4) {
-                compositeRow(cur, rgb, y * w * 3, w);
+                RgbPixels.compositeOnWhite(cur, 0, rgb, y * w * 3, w);
                 byte[] t = prev;
                 prev = cur;
                 cur = t;
@@ -250,23 +250,6 @@ final class FastPng {
         int notA = ((pb - pa) | (pc - pa)) >> 31; // -1 unless pa <= pb and pa <= pc
         int cOverB = (pc - pb) >> 31;             // -1 when pc < pb
         return (a & ~notA) | (((b & ~cOverB) | (c & cOverB)) & notA);
-    }
-
-    /** One RGBA row over white into RGB, rounded as {@link Spng} does. */
-    private static void compositeRow(byte[] rgba, byte[] rgb, int o, int w) {
-        for (int i = 0; i < w * 4; i += 4) {
-            int a = rgba[i + 3] & 0xff;
-            if (a == 255) {
-                rgb[o++] = rgba[i];
-                rgb[o++] = rgba[i + 1];
-                rgb[o++] = rgba[i + 2];
-            } else {
-                int white = 255 * (255 - a);
-                rgb[o++] = (byte) (((rgba[i] & 0xff) * a + white + 127) / 255);
-                rgb[o++] = (byte) (((rgba[i + 1] & 0xff) * a + white + 127) / 255);
-                rgb[o++] = (byte) (((rgba[i + 2] & 0xff) * a + white + 127) / 255);
-            }
-        }
     }
 
     private static boolean startsWithSignature(byte[] png) {

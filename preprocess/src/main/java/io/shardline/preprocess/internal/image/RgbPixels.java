@@ -48,6 +48,27 @@ record RgbPixels(byte[] rgb, int width, int height) {
         return new RgbPixels(dst, ow, oh);
     }
 
+    /**
+     * {@code pixels} RGBA pixels from {@code rgba[from]} over white into RGB at {@code rgb[to]}:
+     * {@code c * a / 255 + 255 * (1 - a / 255)}, rounded.
+     */
+    static void compositeOnWhite(byte[] rgba, int from, byte[] rgb, int to, int pixels) {
+        int o = to;
+        for (int i = from, end = from + pixels * 4; i < end; i += 4) {
+            int a = rgba[i + 3] & 0xff;
+            if (a == 255) {
+                rgb[o++] = rgba[i];
+                rgb[o++] = rgba[i + 1];
+                rgb[o++] = rgba[i + 2];
+            } else {
+                int white = 255 * (255 - a);
+                rgb[o++] = (byte) (((rgba[i] & 0xff) * a + white + 127) / 255);
+                rgb[o++] = (byte) (((rgba[i + 1] & 0xff) * a + white + 127) / 255);
+                rgb[o++] = (byte) (((rgba[i + 2] & 0xff) * a + white + 127) / 255);
+            }
+        }
+    }
+
     /** The centred {@code w x h} region. */
     RgbPixels cropCentre(int w, int h) {
         if (w == width && h == height) {

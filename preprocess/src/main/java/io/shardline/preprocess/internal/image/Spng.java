@@ -159,26 +159,13 @@ final class Spng {
         }
     }
 
-    /** RGBA to RGB over white: {@code c * a / 255 + 255 * (1 - a / 255)}, rounded, a row of pixels at a time. */
+    /** RGBA over white into RGB ({@link RgbPixels#compositeOnWhite}), a run of pixels at a time out of native memory. */
     private static void compositeOnWhite(Pointer rgba, byte[] rgb, int pixels) {
-        byte[] row = new byte[Math.min(pixels, 1 << 14) * 4];
-        int o = 0;
+        byte[] run = new byte[Math.min(pixels, 1 << 14) * 4];
         for (int p = 0; p < pixels; ) {
-            int n = Math.min(pixels - p, row.length / 4);
-            rgba.read(4L * p, row, 0, n * 4);
-            for (int i = 0; i < n * 4; i += 4) {
-                int a = row[i + 3] & 0xff;
-                if (a == 255) {
-                    rgb[o++] = row[i];
-                    rgb[o++] = row[i + 1];
-                    rgb[o++] = row[i + 2];
-                } else {
-                    int white = 255 * (255 - a);
-                    rgb[o++] = (byte) (((row[i] & 0xff) * a + white + 127) / 255);
-                    rgb[o++] = (byte) (((row[i + 1] & 0xff) * a + white + 127) / 255);
-                    rgb[o++] = (byte) (((row[i + 2] & 0xff) * a + white + 127) / 255);
-                }
-            }
+            int n = Math.min(pixels - p, run.length / 4);
+            rgba.read(4L * p, run, 0, n * 4);
+            RgbPixels.compositeOnWhite(run, 0, rgb, 3 * p, n);
             p += n;
         }
     }
