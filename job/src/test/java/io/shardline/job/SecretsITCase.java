@@ -67,7 +67,7 @@ class SecretsITCase {
     static final String KAFKA_SECRET_VARIABLE = "SHARDLINE_TEST_KAFKA_TRUSTSTORE_PASSWORD";
     static final int PARALLELISM = 1;
     static final int RECORDS = 3_000;
-    /** A bucket of its own: Hadoop caches one S3A filesystem per bucket in a JVM, endpoint and all. */
+    /** A bucket of its own, as a deployment would have: nothing shared with the other tests of this JVM. */
     static final String BUCKET = "secrets";
     static final String DATASET = "secrets";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

@@ -129,8 +129,7 @@ class VersionPublishingITCase {
     }
 
     @Test
-    // A bucket of its own: Hadoop caches a file system per scheme and bucket, whatever its endpoint, and the
-    // other test's server is gone.
+    // A bucket of its own, behind a fault proxy of its own.
     void publishingRidesOutThrottlingAndRecoversAfterAnOutage() {
         try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3-faults"), "fault-access", "fault-secret", "faults");
                 FaultProxy proxy = FaultProxy.start("127.0.0.1", URI.create(s3.endpoint()).getPort())) {
