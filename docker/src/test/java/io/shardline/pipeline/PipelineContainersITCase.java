@@ -3,6 +3,7 @@ package io.shardline.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.docker.ProjectImages;
+import io.shardline.localstack.EmbeddedKafka;
 import io.shardline.localstack.KafkaCluster;
 import io.shardline.localstack.LocalStack;
 import io.shardline.localstack.ObjectStore;
@@ -29,7 +30,12 @@ class PipelineContainersITCase extends PipelineScenarios {
     @BeforeAll
     static void startContainerStack() {
         ProjectImages.forTestcontainers();
-        kafka = new KafkaContainer(DockerImageName.parse(ProjectImages.KAFKA).asCompatibleSubstituteFor("apache/kafka"));
+        kafka = new KafkaContainer(DockerImageName.parse(ProjectImages.KAFKA).asCompatibleSubstituteFor("apache/kafka"))
+                // The sample records carry their event times, days to years old: time retention, which counts from
+                // a record's timestamp, would delete them as soon as their segment rolls (seen: a third of them).
+                .withEnv("KAFKA_LOG_RETENTION_MS", "-1")
+                .withEnv("KAFKA_MESSAGE_MAX_BYTES", Integer.toString(EmbeddedKafka.MAX_MESSAGE_BYTES))
+                .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
         s3 = new GenericContainer<>(DockerImageName.parse(ProjectImages.S3))
                 .withEnv("MINIO_ROOT_USER", S3_USER)
                 .withEnv("MINIO_ROOT_PASSWORD", S3_PASSWORD)
