@@ -64,8 +64,8 @@ class KubernetesManifestsITCase {
     @Test
     void aMisspelledFieldIsRefusedInEachKind() throws IOException {
         Path feeder = tmp.resolve("feeder-typo.yaml");
+        // One misspelling a file: kubernetes-validate reports the first problem of a document.
         Files.writeString(feeder, Files.readString(K8S.resolve("feeder.yaml"))
-                .replace("  replicas: 3", "  replica: 3")
                 .replace("containerPort: 9250}", "containerPort: 9250, protocl: TCP}"));
         Path flink = tmp.resolve("flink-typo.yaml");
         Files.writeString(flink, Files.readString(K8S.resolve("flink-deployment.yaml")).replace("  serviceAccount:", "  serviceAcount:"));
@@ -73,7 +73,7 @@ class KubernetesManifestsITCase {
         for (JsonNode p : validate(feeder, flink)) {
             found.add(p.get("kind").asText() + " " + p.get("path").asText() + ": " + p.get("message").asText());
         }
-        assertThat(found).anyMatch(p -> p.startsWith("Deployment") && p.contains("replica"));
+        assertThat(found).anyMatch(p -> p.startsWith("Deployment spec.template.spec.containers.0.ports.2") && p.contains("protocl"));
         assertThat(found).anyMatch(p -> p.startsWith("FlinkDeployment spec") && p.contains("serviceAcount"));
     }
 
