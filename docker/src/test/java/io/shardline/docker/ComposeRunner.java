@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.Yaml;
 final class ComposeRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComposeRunner.class);
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([-?])([^}]*))?}");
 
     /** What a test changes in one service. */
     record Change(String image, Map<String, String> environment, boolean skipped) {
@@ -290,7 +290,10 @@ final class ComposeRunner implements AutoCloseable {
             while (m.find()) {
                 String v = environment.apply(m.group(1));
                 if (v == null || v.isEmpty()) {
-                    v = m.group(2) == null ? "" : m.group(2);
+                    if ("?".equals(m.group(2))) { // ${NAME:?message}: required
+                        throw new IllegalArgumentException(m.group(1) + " is not set: " + m.group(3));
+                    }
+                    v = m.group(3) == null ? "" : m.group(3);
                 }
                 m.appendReplacement(out, Matcher.quoteReplacement(v));
             }
