@@ -8,6 +8,7 @@
 #
 #   CONTAINER_ENGINE  podman (default) or docker
 #   DEBIAN_MIRROR     where debootstrap fetches the base's packages (default: the first mirror apt uses here)
+# Exit 2: the Maven build has not made the images' contents yet; 3: the base cannot be made here (not root).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -38,11 +39,12 @@ build_base() {
   fi
   if ! command -v debootstrap > /dev/null || [ "$(id -u)" != 0 ]; then
     echo "build.sh: $BASE_IMAGE is missing and is made with debootstrap, as root (apt-get install debootstrap)" >&2
-    exit 2
+    exit 3
   fi
-  local mirror=${DEBIAN_MIRROR:-$(default_mirror)} dir
-  dir=$(mktemp -d)
-  trap 'rm -rf "$dir"' RETURN
+  local mirror=${DEBIAN_MIRROR:-$(default_mirror)}
+  base_dir=$(mktemp -d)
+  trap 'rm -rf "$base_dir"' EXIT
+  local dir=$base_dir
   log "making $BASE_IMAGE with debootstrap from $mirror"
   # The Java runtime and the native image codecs' libraries (libjpeg-turbo, libspng, libdeflate).
   debootstrap --variant=minbase --include=openjdk-17-jre-headless,libturbojpeg0,libspng0,libdeflate0 \

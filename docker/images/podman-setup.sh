@@ -29,10 +29,10 @@ runtime = "runc"
 [network]
 network_backend = "netavark"
 CONF
-if [ "$(podman info --format '{{.Host.NetworkBackend}}' 2>/dev/null)" != netavark ]; then
+podman info > /dev/null || { echo "podman-setup.sh: podman does not start here (podman info fails)" >&2; exit 1; }
+if [ "$(podman info --format '{{.Host.NetworkBackend}}')" != netavark ]; then
   # A machine that used CNI before keeps its networks in CNI's format until reset.
   echo "podman-setup.sh: podman still uses another network backend; run 'podman system reset' once" >&2
   exit 1
 fi
-podman info > /dev/null || { echo "podman-setup.sh: podman does not start here" >&2; exit 1; }
 echo "podman-setup.sh: podman $(podman version --format '{{.Client.Version}}') ready (runc, netavark)"

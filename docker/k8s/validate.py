@@ -5,8 +5,9 @@
 - FlinkDeployment against the openAPIV3Schema of the Flink Kubernetes Operator's CRD file given.
 
 usage: validate.py --crd FILE [--kubernetes-version X.Y.Z] MANIFEST...
-Prints one JSON object a line per problem ({"file", "kind", "name", "path", "message"}) and then a summary
-line; exits 1 when there is a problem, 2 on bad input.
+Prints one JSON object a line per problem ({"file", "kind", "name", "path", "message"}; for built-in kinds the
+first problem of each document, as kubernetes-validate stops there) and then a summary line; exits 1 when there
+is a problem, 2 when the CRD file holds no CustomResourceDefinition.
 """
 import argparse
 import copy

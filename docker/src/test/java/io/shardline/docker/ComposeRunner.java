@@ -156,9 +156,10 @@ final class ComposeRunner implements AutoCloseable {
         if (o != null) {
             env.putAll(o.environment());
         }
-        env.forEach((k, v) -> {
+        // Names only on the command line (which every process can list); the values go in the engine's environment.
+        env.keySet().forEach(k -> {
             args.add("-e");
-            args.add(k + "=" + v);
+            args.add(k);
         });
         for (Object p : (List<Object>) spec.getOrDefault("ports", List.of())) {
             String mapping = String.valueOf(p);
@@ -206,8 +207,8 @@ final class ComposeRunner implements AutoCloseable {
             args.addAll(List.of(String.valueOf(command).trim().split("\\s+")));
         }
         LOG.info("Starting {} ({})", service, image);
-        engine.run(args.toArray(String[]::new));
-        started.add(service);
+        started.add(service); // before the run: a container created but not started is removed too
+        engine.run(env, args.toArray(String[]::new));
     }
 
     private void awaitCondition(String service, String condition) {
@@ -268,11 +269,23 @@ final class ComposeRunner implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Could not keep the log of {}: {}", service, e.getMessage());
             }
-            engine.status("rm", "-f", "-t", "5", container(service));
+            // -v: the anonymous volumes of the images (Kafka's and the S3 server's data) go with their container.
+            quietly("rm", "-f", "-v", "-t", "5", container(service));
         }
-        volumes.forEach(v -> engine.status("volume", "rm", "-f", v));
+        volumes.forEach(v -> quietly("volume", "rm", "-f", v));
         if (networkCreated) {
-            engine.status("network", "rm", "-f", project);
+            quietly("network", "rm", "-f", project);
+        }
+    }
+
+    /** One clean-up step: a failure is logged and the next step still runs. */
+    private void quietly(String... args) {
+        try {
+            if (engine.status(args) != 0) {
+                LOG.warn("{} {} failed", engine.command, String.join(" ", args));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed: {}", engine.command, String.join(" ", args), e.getMessage());
         }
     }
 
@@ -298,6 +311,10 @@ final class ComposeRunner implements AutoCloseable {
                 m.appendReplacement(out, Matcher.quoteReplacement(v));
             }
             m.appendTail(out);
+            if (out.indexOf("${") >= 0) {
+                throw new IllegalArgumentException("unsupported interpolation in '" + text + "': this runner knows ${NAME},"
+                        + " ${NAME:-default} and ${NAME:?message}");
+            }
             return out.toString().replace('\u0000', '$');
         }
         if (value instanceof Map<?, ?> map) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +40,13 @@ class KubernetesManifestsITCase {
         Path venv = Path.of("target", "k8s-venv").toAbsolutePath();
         python = venv.resolve("bin/python");
         if (!Files.exists(python)) {
-            expectSuccess(ContainerEngine.exec(Duration.ofMinutes(2), Map.of(), "python3", "-m", "venv", venv.toString()));
+            ContainerEngine.ProcessResult r = ContainerEngine.exec(Duration.ofMinutes(2), Map.of(), "python3", "-m", "venv", venv.toString());
+            Assumptions.assumeTrue(r.exitCode() == 0, () -> "no Python virtual environment here (python3-venv): " + r.errors());
         }
-        expectSuccess(ContainerEngine.exec(Duration.ofMinutes(5), Map.of(), python.toString(), "-m", "pip", "install",
-                "--quiet", "--disable-pip-version-check", "-r", K8S.resolve("requirements.txt").toString()));
+        // Installed once; later runs find it (pip checks the pinned version and returns).
+        ContainerEngine.ProcessResult pip = ContainerEngine.exec(Duration.ofMinutes(5), Map.of(), python.toString(), "-m",
+                "pip", "install", "--quiet", "--disable-pip-version-check", "-r", K8S.resolve("requirements.txt").toString());
+        Assumptions.assumeTrue(pip.exitCode() == 0, () -> "kubernetes-validate could not be installed from PyPI: " + pip.errors());
         crd = tmp.resolve("flinkdeployments.yml");
         try (InputStream in = KubernetesManifestsITCase.class.getClassLoader().getResourceAsStream(CRD)) {
             assertThat(in).as("the operator's CRD on the class path (flink-kubernetes-operator-api)").isNotNull();
@@ -93,9 +97,5 @@ class KubernetesManifestsITCase {
         }
         System.out.println(r.output().strip());
         return problems;
-    }
-
-    static void expectSuccess(ContainerEngine.ProcessResult r) {
-        assertThat(r.exitCode()).as("%s%s", r.output(), r.errors()).isZero();
     }
 }
