@@ -130,10 +130,8 @@ final class ContainerEngine {
 
     /** As {@link #run(String...)}, with more environment for the engine (values that must not be arguments). */
     String run(Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(command);
-        cmd.addAll(List.of(args));
-        ProcessResult r = exec(Duration.ofMinutes(5), env, cmd.toArray(String[]::new));
+        String[] cmd = engine(args);
+        ProcessResult r = exec(Duration.ofMinutes(5), env, cmd);
         if (r.exitCode != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + r.exitCode + "): " + r.errors + r.output);
         }
@@ -142,10 +140,14 @@ final class ContainerEngine {
 
     /** As {@link #run}, returning the exit code instead of failing. */
     int status(String... args) {
+        return exec(Duration.ofMinutes(2), Map.of(), engine(args)).exitCode;
+    }
+
+    private String[] engine(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(command);
         cmd.addAll(List.of(args));
-        return exec(Duration.ofMinutes(2), Map.of(), cmd.toArray(String[]::new)).exitCode;
+        return cmd.toArray(String[]::new);
     }
 
     /** Exit code, standard output, and standard error (podman writes warnings there that are no results). */
