@@ -24,6 +24,10 @@ import java.util.TreeMap;
  *     record tables (derived tables, whose rows are not records, left out)
  * @param obsolete committed shards left out because a restore made them obsolete (their rows are written again),
  *     sorted by path; not served
+ * @param removals the numbers of the takedown requests ({@link Removal}) this version honours: none of their
+ *     records is among its rows
+ * @param removed the rows takedowns removed from this version or an earlier one, by removal and shard
+ * @param replaced the shards takedowns replaced with rewritten ones (or with none), sorted by path; not served
  */
 public record DatasetManifest(
         int formatVersion,
@@ -34,13 +38,17 @@ public record DatasetManifest(
         Map<String, String> schemas,
         List<ShardEntry> shards,
         List<OffsetRange> sources,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ObsoleteShard> obsolete) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ObsoleteShard> obsolete,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Long> removals,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RemovedRow> removed,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ReplacedShard> replaced) {
 
     /**
-     * 3: shards name their {@code run}, and {@code obsolete} lists what restores replaced; 2: shards name their
-     * {@code table} (format 1: {@code modality}). Both still read.
+     * 4: {@code removals}, {@code removed} and {@code replaced} record takedowns; 3: shards name their {@code run},
+     * and {@code obsolete} lists what restores replaced; 2: shards name their {@code table} (format 1:
+     * {@code modality}). All still read.
      */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
 
     public DatasetManifest {
         Objects.requireNonNull(dataset, "dataset");
@@ -52,6 +60,19 @@ public record DatasetManifest(
         shards = List.copyOf(shards);
         sources = List.copyOf(sources);
         obsolete = obsolete == null ? List.of() : List.copyOf(obsolete);
+        removals = removals == null ? List.of() : removals.stream().distinct().sorted().toList();
+        removed = removed == null ? List.of() : List.copyOf(removed);
+        replaced = replaced == null ? List.of() : replaced.stream().sorted(Comparator.comparing(r -> r.shard().path())).toList();
+    }
+
+    /** What takedowns did to a version: the removals it honours, the rows they removed, the shards they replaced. */
+    public record Takedowns(List<Long> removals, List<RemovedRow> removed, List<ReplacedShard> replaced) {
+        public static final Takedowns NONE = new Takedowns(List.of(), List.of(), List.of());
+    }
+
+    /** The takedown state of this version, to carry into the next. */
+    public Takedowns takedowns() {
+        return new Takedowns(removals, removed, replaced);
     }
 
     /** Builds a manifest from shards in any order: sorts them and derives schemas and source ranges. */
@@ -63,6 +84,12 @@ public record DatasetManifest(
     /** Like {@link #of(String, long, String, List, List)}, with the obsolete shards left out of it. */
     public static DatasetManifest of(String dataset, long version, String createdAt, List<ShardEntry> shards,
             List<String> configFingerprints, List<ObsoleteShard> obsolete) {
+        return of(dataset, version, createdAt, shards, configFingerprints, obsolete, Takedowns.NONE);
+    }
+
+    /** Like {@link #of(String, long, String, List, List, List)}, with what takedowns removed and replaced. */
+    public static DatasetManifest of(String dataset, long version, String createdAt, List<ShardEntry> shards,
+            List<String> configFingerprints, List<ObsoleteShard> obsolete, Takedowns takedowns) {
         List<ObsoleteShard> obsoleteSorted = new ArrayList<>(obsolete);
         obsoleteSorted.sort(Comparator.comparing(o -> o.shard().path()));
         List<ShardEntry> sorted = new ArrayList<>(shards);
@@ -72,7 +99,8 @@ public record DatasetManifest(
             schemas.put(s.table().id(), ShardSchemas.schema(s.table()).toString());
         }
         return new DatasetManifest(FORMAT_VERSION, dataset, version, createdAt,
-                configFingerprints.stream().distinct().sorted().toList(), schemas, sorted, mergeSources(sorted), obsoleteSorted);
+                configFingerprints.stream().distinct().sorted().toList(), schemas, sorted, mergeSources(sorted), obsoleteSorted,
+                takedowns.removals(), takedowns.removed(), takedowns.replaced());
     }
 
     static List<OffsetRange> mergeSources(List<ShardEntry> shards) {
@@ -107,6 +135,7 @@ public record DatasetManifest(
 
     /** The same content with the publication facts (version number, time) blanked, to compare two manifests. */
     public DatasetManifest content() {
-        return new DatasetManifest(formatVersion, dataset, 1, "", configFingerprints, schemas, shards, sources, obsolete);
+        return new DatasetManifest(formatVersion, dataset, 1, "", configFingerprints, schemas, shards, sources, obsolete,
+                removals, removed, replaced);
     }
 }

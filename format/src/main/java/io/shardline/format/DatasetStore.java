@@ -40,6 +40,8 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  *   shards/&lt;table&gt;/part-*.parquet      committed shards (in-progress files are hidden dot-files)
  *   versions/v00000001.json             one immutable manifest per version
  *   runs/r00000001.json                 one record per start of a job writing the dataset, in order
+ *   removals/x00000001.json             one record per takedown request, in order
+ *   rewritten/&lt;table&gt;/*.parquet        shards a takedown rewrote without the rows it removed
  * </pre>
  *
  * <p>Only committed shards are ever visible under {@code shards/}: the Flink file sink writes hidden
@@ -53,10 +55,13 @@ public final class DatasetStore {
     public static final String SHARDS_DIR = "shards";
     public static final String VERSIONS_DIR = "versions";
     public static final String RUNS_DIR = "runs";
+    public static final String REMOVALS_DIR = "removals";
+    public static final String REWRITTEN_DIR = "rewritten";
     public static final String SHARD_SUFFIX = ".parquet";
 
     private static final Pattern VERSION_FILE = Pattern.compile("v(\\d{8})\\.json");
     private static final Pattern RUN_FILE = Pattern.compile("r(\\d{8})\\.json");
+    private static final Pattern REMOVAL_FILE = Pattern.compile("x(\\d{8})\\.json");
     /** How often {@link #recordRun} takes the next sequence number after another writer took one. */
     private static final int RECORD_ATTEMPTS = 20;
     private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
@@ -69,6 +74,8 @@ public final class DatasetStore {
     private final long maxFooterBytes;
     /** Run records read so far, by number: immutable once written. */
     private final Map<Long, JobRun> runsRead = new ConcurrentHashMap<>();
+    /** Removal records read so far, by number: immutable once written. */
+    private final Map<Long, Removal> removalsRead = new ConcurrentHashMap<>();
 
     /**
      * @param dataset dataset name, written into manifests
@@ -361,6 +368,144 @@ public final class DatasetStore {
                 throw new IllegalStateException("could not record run " + run.key() + " under " + new Path(root, RUNS_DIR)
                         + ": another writer took each of " + RECORD_ATTEMPTS + " numbers first");
             }
+        }
+    }
+
+    /** The takedown requests recorded for this dataset, in order. Each record is read once by this store. */
+    public List<Removal> removals() {
+        List<Removal> out = new ArrayList<>();
+        for (long n : numbered(REMOVALS_DIR, REMOVAL_FILE)) {
+            out.add(removalsRead.computeIfAbsent(n, this::readRemoval));
+        }
+        return out;
+    }
+
+    private Removal readRemoval(long number) {
+        Path p = removalPath(number);
+        try (FSDataInputStream in = fs.open(p)) {
+            Removal r = ManifestCodec.removalFromJson(in.readAllBytes());
+            if (r.number() != number) {
+                throw new ShardIntegrityException(p + " holds removal " + r.number() + ", not " + number);
+            }
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read removal record " + p, e);
+        }
+    }
+
+    /**
+     * Records a takedown request as the next file of {@code removals/}, created only if absent: two requests
+     * recorded at once get two numbers.
+     *
+     * @return the request as recorded, with its number
+     */
+    public Removal recordRemoval(Removal request) {
+        for (int attempt = 1; ; attempt++) {
+            List<Long> numbers = numbered(REMOVALS_DIR, REMOVAL_FILE);
+            long next = numbers.isEmpty() ? 1 : numbers.get(numbers.size() - 1) + 1;
+            Removal numbered = request.withNumber(next);
+            Path target = removalPath(next);
+            try {
+                if (writeIfAbsent(target, ManifestCodec.removalToJson(numbered))) {
+                    removalsRead.put(next, numbered);
+                    return numbered;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot record removal at " + target, e);
+            }
+            if (attempt == RECORD_ATTEMPTS) {
+                throw new IllegalStateException("could not record a removal under " + new Path(root, REMOVALS_DIR)
+                        + ": another writer took each of " + RECORD_ATTEMPTS + " numbers first");
+            }
+        }
+    }
+
+    public Path removalPath(long number) {
+        return new Path(root, String.format("%s/x%08d.json", REMOVALS_DIR, number));
+    }
+
+    /**
+     * Writes a new file through this store's filesystem and moves it into place only if no file of that name
+     * exists: on object stores the upload itself becomes visible whole when it completes; elsewhere a hidden file
+     * beside it is linked or renamed into place.
+     *
+     * @param write writes the file's bytes to the Parquet output it is given
+     * @return false when a file of that name existed already (nothing of this call's is left behind)
+     */
+    public boolean createNew(Path target, ParquetWrite write) throws IOException {
+        String scheme = fs.getUri().getScheme();
+        boolean objectStore = scheme != null && scheme.startsWith("s3");
+        if (objectStore) {
+            if (fs.exists(target)) {
+                return false;
+            }
+            write.to(outputFile(target));
+            return true;
+        }
+        fs.mkdirs(target.getParent());
+        Path hidden = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        boolean moved = false;
+        try {
+            write.to(outputFile(hidden));
+            moved = moveNoReplace(hidden, target);
+            return moved;
+        } finally {
+            if (!moved) {
+                fs.delete(hidden, false);
+            }
+        }
+    }
+
+    /** Writes one Parquet file. */
+    @FunctionalInterface
+    public interface ParquetWrite {
+        void to(org.apache.parquet.io.OutputFile out) throws IOException;
+    }
+
+    private org.apache.parquet.io.OutputFile outputFile(Path file) {
+        return new org.apache.parquet.io.OutputFile() {
+            @Override
+            public org.apache.parquet.io.PositionOutputStream create(long blockSizeHint) throws IOException {
+                return org.apache.parquet.hadoop.util.HadoopStreams.wrap(fs.create(file, false));
+            }
+
+            @Override
+            public org.apache.parquet.io.PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+                return org.apache.parquet.hadoop.util.HadoopStreams.wrap(fs.create(file, true));
+            }
+
+            @Override
+            public boolean supportsBlockSize() {
+                return false;
+            }
+
+            @Override
+            public long defaultBlockSize() {
+                return 0;
+            }
+
+            @Override
+            public String getPath() {
+                return file.toString();
+            }
+        };
+    }
+
+    /** Deletes a file of the dataset (a version's manifest, a shard no kept version serves); false if it was gone. */
+    public boolean delete(Path file) {
+        try {
+            return fs.delete(file, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        }
+    }
+
+    /** Whether a file of the dataset exists. */
+    public boolean exists(Path file) {
+        try {
+            return fs.exists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look for " + file, e);
         }
     }
 

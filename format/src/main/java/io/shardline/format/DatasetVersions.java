@@ -1,5 +1,6 @@
 package io.shardline.format;
 
+import io.shardline.format.internal.Takedown;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -97,8 +98,11 @@ public final class DatasetVersions {
         Set<String> known = new HashSet<>();
         Set<String> wasObsolete = new HashSet<>();
         List<String> fingerprints = new ArrayList<>();
+        Set<String> served = new HashSet<>();
         previous.ifPresent(p -> {
             candidates.addAll(p.shards());
+            p.shards().forEach(s -> served.add(s.path()));
+            p.replaced().forEach(r -> known.add(r.shard().path())); // never served again, nor taken for new
             p.obsolete().forEach(o -> {
                 candidates.add(o.shard());
                 wasObsolete.add(o.shard().path());
@@ -149,12 +153,28 @@ public final class DatasetVersions {
                 changed |= wasObsolete.contains(s.path());
             }
         }
+        // Takedowns: rows that removal requests name are rewritten out of the shards that hold them.
+        Set<String> fresh = new HashSet<>();
+        shards.forEach(s -> {
+            if (!served.contains(s.path())) {
+                fresh.add(s.path());
+            }
+        });
+        Takedown.Result takedown = new Takedown(store).apply(shards, fresh,
+                previous.map(DatasetManifest::takedowns).orElse(DatasetManifest.Takedowns.NONE), store.removals());
+        changed |= takedown.changed();
         if (!changed && !force) {
             return Optional.empty();
         }
         long version = previous.map(p -> p.version() + 1).orElse(1L);
-        DatasetManifest manifest = DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints, obsolete);
+        DatasetManifest manifest = DatasetManifest.of(store.dataset(), version, now(), takedown.shards(), fingerprints, obsolete,
+                takedown.takedowns());
         store.publish(manifest);
+        if (takedown.rowsRemoved() > 0) {
+            LOG.info("Version {} of dataset {} leaves out {} rows that removals {} name: {} shards rewritten without them under {}/",
+                    version, store.dataset(), takedown.rowsRemoved(), manifest.removals(), takedown.shardsRewritten(),
+                    store.resolve(DatasetStore.REWRITTEN_DIR));
+        }
         LOG.info("Published version {} of dataset {}: {} shards ({} new), {} rows, {} bytes, {} obsolete shards left out, at {}",
                 version, store.dataset(), manifest.shards().size(), added, manifest.totalRows(),
                 manifest.totalBytes(), obsolete.size(), store.versionPath(version));
@@ -188,7 +208,11 @@ public final class DatasetVersions {
             }
             fingerprints.add(shardInfo.lineage().configFingerprint());
         }
-        return DatasetManifest.of(store.dataset(), version, now(), shards, fingerprints, obsolete);
+        // Every removal applied afresh: rewrites are deterministic, so the files takedowns wrote are found again.
+        Set<String> all = new HashSet<>();
+        shards.forEach(s -> all.add(s.path()));
+        Takedown.Result takedown = new Takedown(store).apply(shards, all, DatasetManifest.Takedowns.NONE, store.removals());
+        return DatasetManifest.of(store.dataset(), version, now(), takedown.shards(), fingerprints, obsolete, takedown.takedowns());
     }
 
     /**
@@ -214,6 +238,71 @@ public final class DatasetVersions {
             }
         }
         return problems;
+    }
+
+    /**
+     * What {@link #collect} would delete: the versions kept (the newest {@code keepNewest}, those created within
+     * {@code keepFor}, and always the latest), the versions dropped, and the shard files only dropped versions
+     * serve: the shards takedowns replaced, once no kept version serves them. A file that a kept version serves or
+     * lists as obsolete is never among them.
+     *
+     * @param keepNewest how many of the newest versions to keep, at least 1
+     * @param keepFor keep also every version created within this long before now; null for none
+     */
+    public CollectionPlan planCollection(int keepNewest, java.time.Duration keepFor) {
+        if (keepNewest < 1) {
+            throw new IllegalArgumentException("keep at least the newest version (--keep 1), was " + keepNewest);
+        }
+        List<Long> all = store.versions();
+        Instant cutoff = keepFor == null ? null : Instant.now(clock).minus(keepFor);
+        List<Long> kept = new ArrayList<>();
+        List<Long> dropped = new ArrayList<>();
+        java.util.Map<String, Long> candidates = new java.util.TreeMap<>();
+        Set<String> listed = new HashSet<>();
+        for (int i = 0; i < all.size(); i++) {
+            DatasetManifest m = store.read(all.get(i));
+            boolean keep = i >= all.size() - keepNewest
+                    || (cutoff != null && !Instant.parse(m.createdAt()).isBefore(cutoff));
+            if (keep) {
+                kept.add(m.version());
+                m.shards().forEach(s -> listed.add(s.path()));
+                m.obsolete().forEach(o -> listed.add(o.shard().path()));
+            } else {
+                dropped.add(m.version());
+                m.shards().forEach(s -> candidates.put(s.path(), s.bytes()));
+            }
+        }
+        candidates.keySet().removeAll(listed);
+        long bytes = candidates.values().stream().mapToLong(Long::longValue).sum();
+        return new CollectionPlan(kept, dropped, List.copyOf(candidates.keySet()), bytes);
+    }
+
+    /** What a collection keeps and deletes ({@link #planCollection}). */
+    public record CollectionPlan(List<Long> kept, List<Long> dropped, List<String> files, long bytes) {}
+
+    /**
+     * Deletes what a plan names: the dropped versions' manifests first (oldest first, so that no reader starts
+     * on a version whose files are going), then the files. Safe to run again after a failure part way.
+     *
+     * @return the files deleted (those already gone are left out)
+     */
+    public List<String> collect(CollectionPlan plan) {
+        long latest = store.versions().stream().mapToLong(Long::longValue).max().orElse(0);
+        if (plan.dropped().contains(latest)) {
+            throw new IllegalStateException("a collection never drops the latest version (" + latest + ")");
+        }
+        for (long v : plan.dropped()) {
+            store.delete(store.versionPath(v));
+        }
+        List<String> deleted = new ArrayList<>();
+        for (String f : plan.files()) {
+            if (store.delete(store.resolve(f))) {
+                deleted.add(f);
+            }
+        }
+        LOG.info("Collected dataset {}: versions {} deleted, {} kept; {} shard files deleted", store.dataset(), plan.dropped(),
+                plan.kept(), deleted.size());
+        return deleted;
     }
 
     private String now() {

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param writer which release of shardline wrote it ({@code shardline/<version>})
  * @param run the job run and checkpoint that wrote it; null for a shard written outside a Flink job, or by a
  *     release before lineage format 3
+ * @param rewrite for a shard a takedown wrote, the shard it was rewritten from and what it leaves out; null otherwise
  */
 public record ShardLineage(
         int formatVersion,
@@ -28,7 +29,8 @@ public record ShardLineage(
         long rows,
         List<OffsetRange> sources,
         String writer,
-        @JsonInclude(JsonInclude.Include.NON_NULL) ShardRun run) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) ShardRun run,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ShardRewrite rewrite) {
 
     /** Parquet key-value metadata key under which the lineage JSON is stored. */
     public static final String FOOTER_KEY = "shardline.lineage";
@@ -41,6 +43,17 @@ public record ShardLineage(
         Objects.requireNonNull(schemaName, "schemaName");
         Objects.requireNonNull(configFingerprint, "configFingerprint");
         sources = List.copyOf(sources);
+    }
+
+    /** A lineage without a rewrite: what the job and the tools write. */
+    public ShardLineage(int formatVersion, ShardTable table, String schemaName, String configFingerprint, long rows,
+            List<OffsetRange> sources, String writer, ShardRun run) {
+        this(formatVersion, table, schemaName, configFingerprint, rows, sources, writer, run, null);
+    }
+
+    /** The lineage of this shard rewritten by a takedown: fewer rows, their sources, and what was left out. */
+    public ShardLineage rewritten(long keptRows, List<OffsetRange> keptSources, ShardRewrite how) {
+        return new ShardLineage(FORMAT_VERSION, table, schemaName, configFingerprint, keptRows, keptSources, writer, run, how);
     }
 
     /** The footer's JSON form of this lineage. */

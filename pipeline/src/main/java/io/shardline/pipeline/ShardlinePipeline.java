@@ -16,6 +16,7 @@ import io.shardline.ingest.TextSample;
 import io.shardline.pipeline.internal.ConfigFingerprint;
 import io.shardline.preprocess.FilteredSample;
 import io.shardline.preprocess.Preprocessing;
+import io.shardline.shardwriter.RemovalFilter;
 import io.shardline.shardwriter.ShardSinks;
 import io.shardline.shardwriter.ShardWriterOptions;
 import io.shardline.shardwriter.ShardWriterSettings;
@@ -42,6 +43,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <pre>
  *   KafkaSource(raw.text, raw.image, raw.sensor)  -- decode, validate (never throws)
+ *     -> drop the records takedown requests name
  *     -> route by modality
  *          text   -> preprocess -> FileSink(shards/text), and FileSink(shards/text-tokens) when tokenizing
  *          image  -> preprocess -> FileSink(shards/image)
@@ -63,6 +65,7 @@ public final class ShardlinePipeline {
     public static final class Uids {
         public static final String SOURCE = "shardline-kafka-source";
         public static final String ROUTER = "shardline-ingest-router";
+        public static final String REMOVALS = "shardline-removal-filter";
         public static final String DEAD_LETTERS = "shardline-dead-letter-sink";
         public static final String VERSION_PUBLISHER = "shardline-version-publisher";
         public static final String FILTERED_SHARDS = "shardline-filtered-shards";
@@ -114,6 +117,8 @@ public final class ShardlinePipeline {
                 .withIdleness(conf.get(IngestOptions.WATERMARK_IDLE_TIMEOUT));
         DataStream<Ingested> ingested = env.fromSource(kafkaSource(bootstrap), watermarks, "kafka-source").uid(Uids.SOURCE);
         ingested = afterIngest.apply(ingested);
+        // Records a takedown named are never written: chained to the source, so nothing is serialized for it.
+        ingested = ingested.filter(new RemovalFilter(conf)).name("drop-removed-records").uid(Uids.REMOVALS);
 
         SingleOutputStreamOperator<Void> routed = ingested.process(new IngestRouter()).name("route-by-modality").uid(Uids.ROUTER);
 

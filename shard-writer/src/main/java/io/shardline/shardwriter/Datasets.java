@@ -35,6 +35,12 @@ public final class Datasets {
         return store(conf, S3Options.accessOnCluster(conf, cluster));
     }
 
+    /** Another dataset root, reached like {@link #storeOnCluster}: one whose takedown requests the job honours. */
+    public static DatasetStore storeOnCluster(Settings conf, Map<String, String> cluster, String root) {
+        return new DatasetStore(conf.get(ShardWriterOptions.DATASET_NAME), URI.create(root),
+                S3Options.accessOnCluster(conf, cluster).hadoopConfig(), conf.get(ShardWriterOptions.MAX_FOOTER_SIZE));
+    }
+
     /** The versions of {@link #storeOnCluster}. */
     public static DatasetVersions versionsOnCluster(Settings conf, Map<String, String> cluster) {
         return new DatasetVersions(storeOnCluster(conf, cluster));

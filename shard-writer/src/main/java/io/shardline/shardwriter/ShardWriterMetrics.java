@@ -16,5 +16,8 @@ public final class ShardWriterMetrics {
     /** Committed files under shards/ that the latest publish could not read and left out of the version. */
     public static final String UNREADABLE_SHARDS = "unreadable_shards";
 
+    /** Records the job dropped after its source because a takedown request names them ({@link RemovalFilter}). */
+    public static final String REMOVED_RECORDS = "removed_records";
+
     private ShardWriterMetrics() {}
 }

@@ -1,6 +1,7 @@
 package io.shardline.shardwriter;
 
 import io.shardline.config.Option;
+import java.time.Duration;
 import java.util.List;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
@@ -47,8 +48,17 @@ public final class ShardWriterOptions {
             "Publish a dataset version from inside the job after each completed checkpoint that"
                     + " committed new shards (a parallelism-1 operator that reads each new shard once to checksum it).");
 
+    public static final Option<List<String>> REMOVALS_FROM = Option.list("shardline.shard-writer.removals-from", List.of(),
+            "Dataset roots whose takedown requests (removals/ under each; 'shardline versions remove') the job honours:"
+                    + " records they name are dropped as they arrive, never written. The job's own dataset root is always"
+                    + " among them; 'shardline replay' adds the root of the dataset it re-derives.");
+
+    public static final Option<Duration> REMOVALS_REFRESH = Option.duration("shardline.shard-writer.removals-refresh",
+            Duration.ofSeconds(30), "How often each source subtask looks for new takedown requests while it runs."
+                    + " Rows a request names that were written before the job saw it are rewritten out by the next version.");
+
     public static List<Option<?>> all() {
         return List.of(DATASET_ROOT, DATASET_NAME, TARGET_SHARD_SIZE, ROW_GROUP_SIZE, PAGE_SIZE, COMPRESSION, ZSTD_LEVEL,
-            MAX_FOOTER_SIZE, PUBLISH_VERSIONS);
+            MAX_FOOTER_SIZE, PUBLISH_VERSIONS, REMOVALS_FROM, REMOVALS_REFRESH);
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.shardline.format.DatasetManifest;
 import io.shardline.format.JobRun;
+import io.shardline.format.Removal;
 import io.shardline.format.ShardLineage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,14 @@ public final class ManifestCodec {
 
     public static JobRun runFromJson(byte[] json) {
         return read(json, JobRun.class);
+    }
+
+    public static byte[] removalToJson(Removal removal) {
+        return write(removal);
+    }
+
+    public static Removal removalFromJson(byte[] json) {
+        return read(json, Removal.class);
     }
 
     public static String lineageToJson(ShardLineage lineage) {
