@@ -242,8 +242,9 @@ public final class DatasetVersions {
 
     /**
      * What {@link #collect} would delete: the versions kept (the newest {@code keepNewest}, those created within
-     * {@code keepFor}, and always the latest), the versions dropped, and the shard files only dropped versions
-     * serve: the shards takedowns replaced, once no kept version serves them. A file that a kept version serves or
+     * {@code keepFor}, and always the latest), the versions dropped, and the shard files no kept version serves
+     * that dropped versions served or takedowns replaced: the shards takedowns replaced, once no kept version serves
+     * them. A file that a kept version serves or
      * lists as obsolete is never among them.
      *
      * @param keepNewest how many of the newest versions to keep, at least 1
@@ -271,6 +272,8 @@ public final class DatasetVersions {
                 dropped.add(m.version());
                 m.shards().forEach(s -> candidates.put(s.path(), s.bytes()));
             }
+            // A shard rewritten in the very publish that brought it was never served: it goes too.
+            m.replaced().forEach(r -> candidates.put(r.shard().path(), r.shard().bytes()));
         }
         candidates.keySet().removeAll(listed);
         long bytes = candidates.values().stream().mapToLong(Long::longValue).sum();

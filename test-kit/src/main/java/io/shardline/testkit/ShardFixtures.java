@@ -29,7 +29,18 @@ import org.apache.parquet.io.api.Binary;
  */
 public final class ShardFixtures {
 
+    /** The topic of the image rows; text rows come from {@code raw.text}, sensor rows from {@code raw.sensor} ({@link #topic}). */
     public static final String TOPIC = "raw.image";
+
+    /** The topic a table's rows name as their source: each record table its own, so a dataset's ranges never overlap. */
+    public static String topic(ShardTable table) {
+        return switch (table) {
+            case TEXT -> "raw.text";
+            case SENSOR -> "raw.sensor";
+            case FILTERED -> "raw.filtered";
+            default -> TOPIC;
+        };
+    }
 
     private ShardFixtures() {}
 
@@ -46,7 +57,7 @@ public final class ShardFixtures {
                     .append(ShardSchemas.WIDTH, 64 + r % 7)
                     .append(ShardSchemas.HEIGHT, 48)
                     .append(ShardSchemas.DHASH, (long) id.hashCode());
-            provenance(g, offset);
+            provenance(g, ShardTable.IMAGE, offset);
             if (r % 3 == 0) {
                 g.append(ShardSchemas.LABEL, "label-" + r % 10);
             }
@@ -113,7 +124,7 @@ public final class ShardFixtures {
                     .append(ShardSchemas.DEVICE_ID, "dev-" + s);
             Group readings = g.addGroup(ShardSchemas.READINGS);
             readings(id).forEach((k, v) -> readings.addGroup(0).append("key", k).append("value", v));
-            return provenance(g, offset);
+            return provenance(g, ShardTable.SENSOR, offset);
         });
     }
 
@@ -126,7 +137,7 @@ public final class ShardFixtures {
             if (r % 4 == 3) {
                 g.append(ShardSchemas.NEAR_DUPLICATE_OF, id(s, r - 1));
             }
-            return provenance(g, offset);
+            return provenance(g, ShardTable.TEXT, offset);
         });
     }
 
@@ -138,7 +149,7 @@ public final class ShardFixtures {
                     .append(ShardSchemas.MODALITY, r % 2 == 0 ? "text" : "image")
                     .append(ShardSchemas.REASON, r % 3 == 0 ? "too_few_words" : "near-duplicate")
                     .append(ShardSchemas.PAYLOAD, Binary.fromConstantByteArray(("payload of " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            return provenance(g, offset);
+            return provenance(g, ShardTable.FILTERED, offset);
         });
     }
 
@@ -173,7 +184,7 @@ public final class ShardFixtures {
                     .append(ShardSchemas.LABEL, "label-" + r % 10)
                     .append(ShardSchemas.IMAGE, Binary.fromConstantByteArray(jpeg))
                     .append(ShardSchemas.WIDTH, width)
-                    .append(ShardSchemas.HEIGHT, height), offset);
+                    .append(ShardSchemas.HEIGHT, height), ShardTable.IMAGE, offset);
         });
     }
 
@@ -201,7 +212,7 @@ public final class ShardFixtures {
                     continue;
                 }
                 List<OffsetRange> sources = !appending || rows == 0 ? List.of()
-                        : List.of(new OffsetRange(TOPIC, 0, offset, offset + rows - 1, rows));
+                        : List.of(new OffsetRange(topic(table), 0, offset, offset + rows - 1, rows));
                 try (ParquetWriter<Group> w = GroupShardWriter.open(file, table, "test", rows, sources, rowGroupBytes, 8 * 1024)) {
                     for (int r = 0; r < rows; r++) {
                         w.write(row.of(groups, s, r, offset));
@@ -223,9 +234,9 @@ public final class ShardFixtures {
                 .append(ShardSchemas.EVENT_TIME, 1_764_000_000_000L + offset);
     }
 
-    /** The provenance columns of a sample row: topic, partition 0, the offset, and times derived from it. */
-    private static Group provenance(Group g, long offset) {
-        return g.append(ShardSchemas.KAFKA_TOPIC, TOPIC)
+    /** The provenance columns of a sample row: its table's topic, partition 0, the offset, and times derived from it. */
+    private static Group provenance(Group g, ShardTable table, long offset) {
+        return g.append(ShardSchemas.KAFKA_TOPIC, topic(table))
                 .append(ShardSchemas.KAFKA_PARTITION, 0)
                 .append(ShardSchemas.KAFKA_OFFSET, offset)
                 .append(ShardSchemas.KAFKA_TIMESTAMP, 1_764_000_000_000L + offset)
