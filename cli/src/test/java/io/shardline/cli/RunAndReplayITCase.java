@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
- * {@code shardline produce}, then {@code run} (bounded, on the embedded MiniCluster) into one dataset and
- * {@code replay} of the same topics into another: both hold every record, the first untouched by the second.
+ * {@code shardline produce}, then {@code run} (bounded, on the embedded MiniCluster) into one dataset, a takedown of
+ * two records from it (by id and by coordinates), and {@code replay} of the same topics into another: the replay
+ * holds every record but the two taken down, the first dataset untouched by it.
  */
 class RunAndReplayITCase {
 
@@ -51,10 +52,25 @@ class RunAndReplayITCase {
                 "--set", "shardline.shard-writer.dataset-root=" + live.toUri(), "--set", "shardline.shard-writer.dataset-name=live")).isZero();
         assertThat(textRows(live, "live")).isEqualTo(40);
 
+        // Take down d7 by id and d13 by its Kafka coordinates, as DuckDB reads them from the live dataset's shards.
+        DatasetStore store = new DatasetStore("live", URI.create(live.toUri().toString()), new Configuration(false), 16 << 20);
+        List<Path> files = store.latest().orElseThrow().shards().stream().filter(s -> s.table() == ShardTable.TEXT)
+                .map(s -> live.resolve(s.path())).toList();
+        long beforeRemoval = store.latest().orElseThrow().version();
+        List<String> at = DuckDb.query("select kafka_topic, kafka_partition, kafka_offset from " + DuckDb.files(files) + " where id = 'd13'").get(0);
+        assertThat(shardline("versions", "remove", "--id", "d7", "--source", String.join(":", at), "--reason", "test takedown",
+                "--set", "shardline.shard-writer.dataset-root=" + live.toUri(), "--set", "shardline.shard-writer.dataset-name=live")).isZero();
+        assertThat(textRows(live, "live")).isEqualTo(38);
+
         Path replayed = KAFKA.dir().resolve("replayed");
-        assertThat(shardline("replay", "--work-dir", KAFKA.dir().resolve("replay").toString(), "--from", "0",
+        assertThat(shardline("replay", "--set", "shardline.shard-writer.dataset-root=" + live.toUri(), "--work-dir", KAFKA.dir().resolve("replay").toString(), "--from", "0",
                 "--to", Instant.now().plusSeconds(3600).toString(), "--into", replayed.toUri().toString(), "--name", "replayed")).isZero();
-        assertThat(textRows(replayed, "replayed")).isEqualTo(40);
-        assertThat(textRows(live, "live")).isEqualTo(40);
+        assertThat(textRows(replayed, "replayed")).isEqualTo(38);
+        DatasetStore copy = new DatasetStore("replayed", URI.create(replayed.toUri().toString()), new Configuration(false), 16 << 20);
+        List<Path> replayedFiles = copy.latest().orElseThrow().shards().stream().filter(s -> s.table() == ShardTable.TEXT)
+                .map(s -> replayed.resolve(s.path())).toList();
+        assertThat(DuckDb.one("select count(*) from " + DuckDb.files(replayedFiles) + " where id in ('d7', 'd13')")).isEqualTo("0");
+        assertThat(textRows(live, "live")).isEqualTo(38);
+        assertThat(store.read(beforeRemoval).rows(ShardTable.TEXT)).isEqualTo(40); // the version before the takedown, as it was
     }
 }

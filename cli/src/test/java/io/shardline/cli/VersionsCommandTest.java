@@ -18,7 +18,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code shardline versions}: list, inspect, diff, and verify that finds a flipped byte. */
 class VersionsCommandTest {
