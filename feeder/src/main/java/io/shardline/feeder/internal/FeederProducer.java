@@ -1,6 +1,7 @@
 package io.shardline.feeder.internal;
 
 import io.shardline.config.Settings;
+import io.shardline.feeder.EpochOrder;
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederOptions;
 import io.shardline.format.ShardEntry;
@@ -82,11 +83,7 @@ public final class FeederProducer extends NoOpFlightProducer {
         if (pinned.shuffleWindow() != 0) {
             return pinned;
         }
-        Catalog.Table table = catalog.table(pinned);
-        long rows = table.shards().stream().mapToLong(ShardEntry::rows).sum();
-        long bytes = table.shards().stream().mapToLong(ShardEntry::bytes).sum();
-        long byBytes = rows == 0 || bytes == 0 ? defaultShuffleWindow : Math.max(1, shuffleWindowBytes / Math.max(1, bytes / rows));
-        return pinned.withShuffleWindow((int) Math.min(defaultShuffleWindow, byBytes));
+        return pinned.withShuffleWindow(EpochOrder.defaultWindow(catalog.table(pinned).shards(), defaultShuffleWindow, shuffleWindowBytes));
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.shardline.format.ReplacedShard;
 import io.shardline.format.ShardEntry;
 import io.shardline.format.ShardLineage;
 import io.shardline.format.ShardRewrite;
+import io.shardline.format.ShardScan;
 import io.shardline.format.ShardSchemas;
 import io.shardline.format.ShardTable;
 import io.shardline.format.SourceCoordinate;
@@ -29,19 +30,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.Type;
 
 /**
  * Applies takedown requests ({@link Removal}) to the shards of the next version: finds the rows they name and
@@ -261,37 +257,8 @@ public final class Takedown {
     }
 
     /** Calls {@code row} with each row's index and its values of {@code columns} (every column when null). */
-    private void rows(ShardEntry s, List<String> columns, RowConsumer row) {
-        Path path = store.resolve(s.path());
-        try (ParquetFileReader reader = new ParquetFileReader(store.inputFile(path), ParquetReadOptions.builder().build())) {
-            MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-            MessageType read = columns == null ? fileSchema : project(fileSchema, columns);
-            reader.setRequestedSchema(read);
-            ColumnIOFactory io = new ColumnIOFactory();
-            long index = 0;
-            PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                RecordReader<Group> records = io.getColumnIO(read, fileSchema).getRecordReader(pages, new GroupRecordConverter(read));
-                for (long i = 0; i < pages.getRowCount(); i++) {
-                    row.accept(index++, records.read());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read shard " + path + " to apply removals", e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface RowConsumer {
-        void accept(long index, Group row) throws IOException;
-    }
-
-    private static MessageType project(MessageType schema, List<String> columns) {
-        List<Type> fields = new ArrayList<>();
-        for (String c : columns) {
-            fields.add(schema.getType(c));
-        }
-        return new MessageType(schema.getName(), fields);
+    private void rows(ShardEntry s, List<String> columns, ShardScan.Row row) {
+        ShardScan.rows(store, s, columns, row);
     }
 
     /**
