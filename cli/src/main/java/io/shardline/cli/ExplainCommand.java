@@ -31,13 +31,17 @@ import picocli.CommandLine.Option;
  * Lineage from a training step to Kafka records and back, from manifests and epoch plans: the order is computed as
  * every feeder computes it ({@link EpochOrder}), and of the shards only the key and provenance columns are read.
  */
-@Command(name = "explain", mixinStandardHelpOptions = true,
+@Command(name = "explain",
         footer = {"%nExamples:", "  ./shardline explain --table text --seed 42 --epoch 0 --world-size 4 --batch-size 32 --step 17 --rank 1",
             "  ./shardline explain --source raw.text:0:4711 --seed 42 --world-size 4 --batch-size 32 --epoch 0 --epoch 1"},
         description = "Which samples a training step received (table, id, Kafka coordinates, shard), or where a record went:"
                 + " which versions hold it, and at which epoch, step and rank each received it. Give the request the"
                 + " training job gave its feeder (seed, world size, batch size, shuffle window when it set one).")
 final class ExplainCommand implements Callable<Integer> {
+
+    // --version names a dataset version here, so the standard help options are declared one by one.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Mixin
     CommonOptions common;

@@ -15,10 +15,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Reads one epoch of a version through a feeder with simulated ranks, and checks that it is complete. */
-@Command(name = "read", mixinStandardHelpOptions = true, footer = "%nExample: ./shardline read --feeder grpc+tcp://127.0.0.1:8815 --dataset demo --table text --world-size 4",
+@Command(name = "read", footer = "%nExample: ./shardline read --feeder grpc+tcp://127.0.0.1:8815 --dataset demo --table text --world-size 4",
         description = "Read one epoch of a dataset version through a feeder, with one thread per simulated rank; check that"
                 + " every sample came exactly once and print throughput. Exit code 1 if the epoch is incomplete.")
 final class ReadCommand implements Callable<Integer> {
+
+    // --version names a dataset version here, so the standard help options are declared one by one.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--feeder", required = true, paramLabel = "LOCATION", description = "A feeder instance, e.g. grpc+tcp://127.0.0.1:8815.")
     String feeder;
