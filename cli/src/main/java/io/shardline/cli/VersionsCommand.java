@@ -232,9 +232,10 @@ final class VersionsCommand implements Callable<Integer> {
             List<RemovedRow> now = after.removed().stream().filter(r -> r.removal() == recorded.number()).toList();
             Map<String, Long> byTable = new TreeMap<>();
             now.forEach(r -> byTable.merge(r.table().id(), 1L, Long::sum));
-            long rewritten = after.shards().stream().filter(s -> s.path().startsWith(DatasetStore.REWRITTEN_DIR + "/")
-                    && before.shards().stream().noneMatch(b -> b.path().equals(s.path()))).count();
-            long shared = after.shards().stream().filter(s -> before.shards().stream().anyMatch(b -> b.path().equals(s.path()))).count();
+            Set<String> beforePaths = new HashSet<>();
+            before.shards().forEach(s -> beforePaths.add(s.path()));
+            long shared = after.shards().stream().filter(s -> beforePaths.contains(s.path())).count();
+            long rewritten = after.replaced().stream().filter(r -> r.by() != null && r.removals().contains(recorded.number())).count();
             out.printf("version %d published: %,d rows removed%s; %d shards rewritten, %d shared with version %d%n", after.version(),
                     now.size(), byTable.isEmpty() ? "" : " " + byTable, rewritten, shared, before.version());
             Set<String> foundIds = new HashSet<>();

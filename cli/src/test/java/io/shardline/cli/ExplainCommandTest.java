@@ -7,8 +7,6 @@ import io.shardline.feeder.FeederClient;
 import io.shardline.feeder.FeederOptions;
 import io.shardline.feeder.FeederServer;
 import io.shardline.testkit.ShardFixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,18 +35,8 @@ class ExplainCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out) {}
-
-    static Run run(String... args) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            System.setOut(out);
-            int code = Main.execute(args, false);
-            return new Run(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** The ids a feeder serves to one rank at one step. */
@@ -94,7 +82,7 @@ class ExplainCommandTest {
             for (int window : new int[] {40, 0}) {
                 FeedRequest request = new FeedRequest("ds", 0, "text", List.of(), 7, 1, 3, -1, 4, window, true, 0);
                 for (long step : new long[] {0, 5, 7}) {
-                    Run explain = run("explain", "--table", "text", "--seed", "7", "--epoch", "1", "--world-size", "3", "--batch-size", "4",
+                    CliRun explain = run("explain", "--table", "text", "--seed", "7", "--epoch", "1", "--world-size", "3", "--batch-size", "4",
                             "--shuffle-window", Integer.toString(window), "--step", Long.toString(step), "--set", rootFlag);
                     assertThat(explain.code()).as(explain.out()).isZero();
                     assertThat(explain.out()).contains("107 samples, 8 steps of 12");
@@ -112,7 +100,7 @@ class ExplainCommandTest {
 
                         // And back: the record of the last sample of this rank's batch was received there.
                         String id = fed.get(3);
-                        Run where = run("explain", "--source", "raw.text:0:" + offsetOf(id), "--seed", "7", "--epoch", "0", "--epoch", "1",
+                        CliRun where = run("explain", "--source", "raw.text:0:" + offsetOf(id), "--seed", "7", "--epoch", "0", "--epoch", "1",
                                 "--world-size", "3", "--batch-size", "4", "--shuffle-window", Integer.toString(window), "--set", rootFlag);
                         assertThat(where.code()).as(where.out()).isZero();
                         assertThat(where.out()).contains(String.format("epoch 1 step %d rank %d (batch index 3)", step, rank));
@@ -121,7 +109,7 @@ class ExplainCommandTest {
             }
         }
         // By id, every version listed; a record no version holds exits 1.
-        Run byId = run("explain", "--id", "s2-r40", "--set", rootFlag);
+        CliRun byId = run("explain", "--id", "s2-r40", "--set", rootFlag);
         assertThat(byId.out()).contains("v1: shards/text/part-00002.parquet row 40");
         assertThat(run("explain", "--id", "nope", "--set", rootFlag).code()).isEqualTo(1);
     }

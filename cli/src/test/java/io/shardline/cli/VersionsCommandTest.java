@@ -8,10 +8,7 @@ import io.shardline.format.DatasetStore;
 import io.shardline.format.DatasetVersions;
 import io.shardline.format.ShardTable;
 import io.shardline.testkit.ShardFixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,18 +22,8 @@ class VersionsCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out) {}
-
-    Run run(String... args) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            System.setOut(out);
-            int code = Main.execute(args, false);
-            return new Run(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -47,14 +34,14 @@ class VersionsCommandTest {
         SyntheticShards.tokens(tmp.resolve("local2"), store, 40, 16, 20);
         String rootFlag = "shardline.shard-writer.dataset-root=" + root.toUri();
 
-        Run list = run("versions", "list", "--set", rootFlag);
+        CliRun list = run("versions", "list", "--set", rootFlag);
         assertThat(list.code()).isZero();
         assertThat(list.out()).contains("v1 ").contains("v2 ").contains("image 30").contains("text-tokens 40");
 
-        Run inspect = run("versions", "inspect", "0", "--set", rootFlag);
+        CliRun inspect = run("versions", "inspect", "0", "--set", rootFlag);
         assertThat(inspect.out()).contains("version 2", "5 shards", "raw.bench-0", "offsets 0..29, 30 rows");
 
-        Run diff = run("versions", "diff", "1", "2", "--set", rootFlag);
+        CliRun diff = run("versions", "diff", "1", "2", "--set", rootFlag);
         assertThat(diff.out()).contains("v1 -> v2: 2 shards added, 0 removed", "text-tokens     +40 rows");
 
         assertThat(run("versions", "verify", "2", "--set", rootFlag).code()).isZero();
@@ -62,7 +49,7 @@ class VersionsCommandTest {
         byte[] bytes = Files.readAllBytes(shard);
         bytes[bytes.length / 3] ^= 1;
         Files.write(shard, bytes);
-        Run broken = run("versions", "verify", "2", "--set", rootFlag);
+        CliRun broken = run("versions", "verify", "2", "--set", rootFlag);
         assertThat(broken.code()).isEqualTo(1);
         assertThat(broken.out()).contains("1 problem(s)", "SHA-256");
     }
@@ -90,7 +77,7 @@ class VersionsCommandTest {
 
         // s1-r4 is a row of every record table here; raw.text:0:25 is s2-r5 of text, raw.image:0:25 of image; doc-1-3
         // is in a token sequence; s1-r4 of the sensor table is a reading of dev-1 inside its first window.
-        Run remove = run("versions", "remove", "--id", "s1-r4", "--id", "doc-1-3", "--source", "raw.image:0:25", "--source", "raw.text:0:25",
+        CliRun remove = run("versions", "remove", "--id", "s1-r4", "--id", "doc-1-3", "--source", "raw.image:0:25", "--source", "raw.text:0:25",
                 "--reason", "takedown request T-1", "--set", rootFlag);
         assertThat(remove.code()).as(remove.out()).isZero();
         assertThat(remove.out()).contains("removal 1 recorded", "version 6 published: 7 rows removed",
@@ -129,7 +116,7 @@ class VersionsCommandTest {
         assertThat(new DatasetVersions(store).publishNext(false)).isEmpty();
 
         // A record that is not in the dataset yet: the request stays, and the shard that brings it is rewritten.
-        Run ahead = run("versions", "remove", "--source", "raw.text:0:35", "--reason", "T-2", "--set", rootFlag);
+        CliRun ahead = run("versions", "remove", "--source", "raw.text:0:35", "--reason", "T-2", "--set", rootFlag);
         assertThat(ahead.out()).contains("version 7 published: 0 rows removed", "not in the dataset (yet): [raw.text:0:35]");
         ShardFixtures.writeText(root, "ds", new int[] {10, 10, 10, 10});
         DatasetManifest later = store.latest().orElseThrow();
@@ -138,10 +125,10 @@ class VersionsCommandTest {
                 .isEqualTo("0");
 
         // gc: a dry run deletes nothing; then versions before the newest two go, with the originals only they served.
-        Run dry = run("versions", "gc", "--keep", "2", "--set", rootFlag);
+        CliRun dry = run("versions", "gc", "--keep", "2", "--set", rootFlag);
         assertThat(dry.out()).contains("would delete versions [1, 2, 3, 4, 5, 6]", "dry run");
         assertThat(store.versions()).hasSize(8);
-        Run gc = run("versions", "gc", "--keep", "2", "--delete", "--set", rootFlag);
+        CliRun gc = run("versions", "gc", "--keep", "2", "--delete", "--set", rootFlag);
         assertThat(gc.code()).as(gc.out()).isZero();
         assertThat(store.versions()).containsExactly(7L, 8L);
         for (var replaced : after.replaced()) {
