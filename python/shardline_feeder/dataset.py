@@ -35,13 +35,14 @@ class FeederDataset(IterableDataset):
     def __init__(self, location: str, dataset: str, table: str, batch_size: int, *, columns: Optional[List[str]] = None,
                  seed: int = 0, epoch: int = 0, version: int = 0, shuffle_window: int = 0, drop_last: bool = True,
                  rank: Optional[int] = None, world_size: Optional[int] = None, token: Optional[str] = None,
-                 tls_root_certs: Optional[bytes] = None, decode_images: Iterable[str] = (), transport: str = "auto"):
+                 tls_root_certs: Optional[bytes] = None, decode_images: Iterable[str] = (), transport: str = "auto",
+                 job: Optional[str] = None):
         super().__init__()
         self.location = location
         self.rank, self.world_size = resolve_rank(rank, world_size, dist)
         self.request = FeedRequest(dataset=dataset, table=table, batch_size=batch_size, world_size=self.world_size,
                                    version=version, columns=list(columns or []), seed=seed, epoch=epoch,
-                                   shuffle_window=shuffle_window, drop_last=drop_last)
+                                   shuffle_window=shuffle_window, drop_last=drop_last, job=job)
         self.token = token
         self.tls_root_certs = tls_root_certs
         self.decode_images = tuple(decode_images)

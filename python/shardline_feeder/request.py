@@ -11,7 +11,7 @@ from typing import List, Optional
 # The JSON fields of a request, exactly as the server's FeedRequest names them (a Java test checks this).
 REQUEST_FIELDS = (
     "dataset", "version", "table", "columns", "seed", "epoch", "world_size", "rank",
-    "batch_size", "shuffle_window", "drop_last", "consumed", "worker", "num_workers",
+    "batch_size", "shuffle_window", "drop_last", "consumed", "worker", "num_workers", "job",
 )
 
 # The JSON fields of a cursor, as the server's FeedCursor names them.
@@ -36,6 +36,9 @@ class FeedRequest:
     consumed: int = 0
     worker: int = 0
     num_workers: int = 1
+    # The training job this request is part of: the feeder reports its consumption per job (metrics, and the
+    # consumption topic the ingest side reads). None: counted under "unnamed".
+    job: Optional[str] = None
 
     def __post_init__(self):
         if self.world_size < 1:
@@ -55,7 +58,9 @@ class FeedRequest:
 
     def to_json(self) -> bytes:
         body = asdict(self)
-        return json.dumps({k: body[k] for k in REQUEST_FIELDS}, separators=(",", ":")).encode("utf-8")
+        # Absent rather than null when unset, as the server writes it.
+        return json.dumps({k: body[k] for k in REQUEST_FIELDS if k != "job" or body[k] is not None},
+                          separators=(",", ":")).encode("utf-8")
 
     @staticmethod
     def from_json(data: bytes) -> "FeedRequest":

@@ -32,10 +32,19 @@ import java.util.Objects;
  * @param numWorkers data-loading workers sharing the rank's share (PyTorch {@code DataLoader(num_workers=N)}):
  *     worker w receives the rank's batches w, w + N, w + 2N, ..., so that reading the workers in turn gives
  *     the rank's batches in order; 0 or 1 for a single stream
+ * @param job the training job this request is part of, for the feeder's per-job consumption figures (metrics and
+ *     the consumption topic); null for none, counted as {@value #NO_JOB}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeedRequest(String dataset, long version, String table, List<String> columns, long seed, long epoch,
-        int worldSize, int rank, int batchSize, int shuffleWindow, boolean dropLast, long consumed, int worker, int numWorkers) {
+        int worldSize, int rank, int batchSize, int shuffleWindow, boolean dropLast, long consumed, int worker, int numWorkers,
+        String job) {
+
+    /** The job of a request that names none. */
+    public static final String NO_JOB = "unnamed";
+
+    /** Longest job name accepted: it becomes a metric label and a Kafka key. */
+    public static final int MAX_JOB_LENGTH = 200;
 
     /** A ticket or command is at most this long; anything longer is refused before it is parsed. */
     public static final int MAX_JSON_BYTES = 64 * 1024;
@@ -78,12 +87,26 @@ public record FeedRequest(String dataset, long version, String table, List<Strin
         if (worker < 0 || worker >= numWorkers) {
             throw new IllegalArgumentException("worker must be in [0, " + numWorkers + "), was " + worker);
         }
+        if (job != null && (job.isEmpty() || job.length() > MAX_JOB_LENGTH || !job.matches("[A-Za-z0-9._:/@-]+"))) {
+            throw new IllegalArgumentException("job must be 1 to " + MAX_JOB_LENGTH + " characters of letters, digits and ._:/@-, was '"
+                    + job + "'");
+        }
+    }
+
+    /** This request's job, or {@link #NO_JOB}. */
+    public String jobOrDefault() {
+        return job == null ? NO_JOB : job;
+    }
+
+    /** The same request as part of a training job. */
+    public FeedRequest withJob(String j) {
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers, j);
     }
 
     /** A request without data-loading workers: one stream per rank. */
     public FeedRequest(String dataset, long version, String table, List<String> columns, long seed, long epoch,
             int worldSize, int rank, int batchSize, int shuffleWindow, boolean dropLast, long consumed) {
-        this(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, 0, 1);
+        this(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, 0, 1, null);
     }
 
     /** A request for the whole epoch from its start, every column, dropping the last partial global batch. */
@@ -96,33 +119,33 @@ public record FeedRequest(String dataset, long version, String table, List<Strin
     }
 
     public FeedRequest withRank(int r) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, r, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, r, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers, job);
     }
 
     public FeedRequest withVersion(long v) {
-        return new FeedRequest(dataset, v, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers);
+        return new FeedRequest(dataset, v, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers, job);
     }
 
     public FeedRequest withColumns(List<String> c) {
-        return new FeedRequest(dataset, version, table, c, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers);
+        return new FeedRequest(dataset, version, table, c, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, worker, numWorkers, job);
     }
 
     public FeedRequest withShuffleWindow(int w) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, w, dropLast, consumed, worker, numWorkers);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, w, dropLast, consumed, worker, numWorkers, job);
     }
 
     public FeedRequest withDropLast(boolean d) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, d, consumed, worker, numWorkers);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, d, consumed, worker, numWorkers, job);
     }
 
     /** The stream of one of the rank's data-loading workers (see {@code numWorkers}). */
     public FeedRequest withWorker(int w, int n) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, w, n);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, consumed, w, n, job);
     }
 
     /** The same request, this many samples into the epoch (all ranks together). */
     public FeedRequest withConsumed(long c) {
-        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, c, worker, numWorkers);
+        return new FeedRequest(dataset, version, table, columns, seed, epoch, worldSize, rank, batchSize, shuffleWindow, dropLast, c, worker, numWorkers, job);
     }
 
     /** Continues from a cursor, possibly with another world size and batch size (the same global batch keeps the batches). */
@@ -131,7 +154,7 @@ public record FeedRequest(String dataset, long version, String table, List<Strin
             throw new IllegalArgumentException("cursor is for " + cursor.dataset() + "/" + cursor.table() + ", not " + dataset + "/" + table);
         }
         return new FeedRequest(dataset, cursor.version(), table, columns, cursor.seed(), cursor.epoch(), worldSize, rank,
-                batchSize, cursor.shuffleWindow(), dropLast, cursor.consumed());
+                batchSize, cursor.shuffleWindow(), dropLast, cursor.consumed(), 0, 1, job);
     }
 
     /** Where this request stands after {@code steps} more global batches. */

@@ -99,6 +99,17 @@ public final class FeederOptions {
     public static final Option<Duration> STALL_TIMEOUT = Option.duration("shardline.feeder.stall-timeout", Duration.ofMinutes(10),
             "A stream whose client has read nothing for this long is cancelled and its memory freed.");
 
+    public static final Option<String> CONSUMPTION_TOPIC = Option.string("shardline.feeder.consumption.topic", null,
+            "Kafka topic (created compacted if missing) to which the feeder reports, every interval, what it served each"
+                    + " training job (the job of its requests): version, epoch, samples, rate, stall and storage wait. Unset: no"
+                    + " reports (the same figures are on /metrics).");
+
+    public static final Option<String> CONSUMPTION_BOOTSTRAP_SERVERS = Option.string("shardline.feeder.consumption.bootstrap-servers",
+            null, "Kafka bootstrap servers of the consumption topic, host:port[,host:port]. Required with the topic.");
+
+    public static final Option<Duration> CONSUMPTION_INTERVAL = Option.duration("shardline.feeder.consumption.interval",
+            Duration.ofSeconds(10), "How often the consumption of each training job is reported.");
+
 
 
 
@@ -108,7 +119,7 @@ public final class FeederOptions {
         List<Option<?>> all = new ArrayList<>(List.of(HOST, PORT, ENDPOINTS, IPC_PORT, IPC_ENDPOINTS, IPC_MAX_STREAMS,
                 ADVERTISED_HOST, DATASETS, CACHE_SIZE, CLIENT_MEMORY, READ_THREADS, READ_AHEAD_WINDOWS, SHUFFLE_WINDOW,
                 SHUFFLE_WINDOW_BYTES, MAX_SHARD_SIZE, MAX_FOOTER_SIZE, TLS_CERT_CHAIN, TLS_PRIVATE_KEY, AUTH_TOKENS_FILE,
-                METRICS_PORT, STALL_TIMEOUT));
+                METRICS_PORT, STALL_TIMEOUT, CONSUMPTION_TOPIC, CONSUMPTION_BOOTSTRAP_SERVERS, CONSUMPTION_INTERVAL));
         all.addAll(S3Options.all());
         return List.copyOf(all);
     }

@@ -2,6 +2,7 @@ package io.shardline.feeder;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.shardline.config.Settings;
+import io.shardline.feeder.internal.ConsumptionReporter;
 import io.shardline.feeder.internal.BearerTokens;
 import io.shardline.feeder.internal.Catalog;
 import io.shardline.feeder.internal.FeederMetrics;
@@ -43,9 +44,11 @@ public final class FeederServer implements AutoCloseable {
     private final FeederMetrics metrics;
     private final Location location;
     private final IpcDataPlane ipc;
+    private final ConsumptionReporter consumption;
 
     private FeederServer(BufferAllocator allocator, ExecutorService readers, ShardCache cache, FlightServer flight,
-            HTTPServer http, FeederMetrics metrics, Location location, IpcDataPlane ipc) {
+            HTTPServer http, FeederMetrics metrics, Location location, IpcDataPlane ipc, ConsumptionReporter consumption) {
+        this.consumption = consumption;
         this.allocator = allocator;
         this.readers = readers;
         this.cache = cache;
@@ -122,7 +125,8 @@ public final class FeederServer implements AutoCloseable {
             LOG.info("Feeder serving {} at {} ({}, {}); endpoints {}; metrics {}", FeederOptions.datasets(config).keySet(), self,
                     tls ? "TLS" : "plaintext", config.getOptional(FeederOptions.AUTH_TOKENS_FILE).isPresent() ? "bearer tokens" : "no authentication",
                     endpoints, http == null ? "off" : "http://" + host + ":" + http.getPort() + "/metrics");
-            return new FeederServer(allocator, readers, cache, flight, http, metrics, self, ipc);
+            ConsumptionReporter consumption = consumptionReporter(config, metrics, self);
+            return new FeederServer(allocator, readers, cache, flight, http, metrics, self, ipc, consumption);
         } catch (IOException | RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -193,8 +197,32 @@ public final class FeederServer implements AutoCloseable {
         return ipc == null ? -1 : ipc.port();
     }
 
+    /** The reporter of the consumption topic, when one is configured. */
+    private static ConsumptionReporter consumptionReporter(Settings config, FeederMetrics metrics, Location self) {
+        var topic = config.getOptional(FeederOptions.CONSUMPTION_TOPIC);
+        if (topic.isEmpty()) {
+            return null;
+        }
+        java.util.Properties kafka = new java.util.Properties();
+        kafka.put("bootstrap.servers", config.getOptional(FeederOptions.CONSUMPTION_BOOTSTRAP_SERVERS).orElseThrow(() ->
+                new IllegalArgumentException("'" + FeederOptions.CONSUMPTION_TOPIC.key() + "' is set: give its Kafka cluster with '"
+                        + FeederOptions.CONSUMPTION_BOOTSTRAP_SERVERS.key() + "'")));
+        return new ConsumptionReporter(metrics, kafka, topic.get(), self.getUri().getHost() + ":" + self.getUri().getPort(),
+                config.get(FeederOptions.CONSUMPTION_INTERVAL));
+    }
+
+    /** Reports the consumption of every job now, where a consumption topic is configured (tests, and before a stop). */
+    public void reportConsumption() {
+        if (consumption != null) {
+            consumption.report();
+        }
+    }
+
     @Override
     public void close() {
+        if (consumption != null) {
+            consumption.close();
+        }
         if (http != null) {
             http.close();
         }

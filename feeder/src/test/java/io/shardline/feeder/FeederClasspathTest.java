@@ -6,8 +6,8 @@ import io.shardline.format.DatasetStore;
 import org.junit.jupiter.api.Test;
 
 /**
- * The feeder reads datasets with what it ships. (It must stay deployable without Flink or Kafka: the enforcer rule
- * in its pom keeps both out of its compile and runtime scopes.)
+ * The feeder reads datasets with what it ships. (It must stay deployable without Flink or a Kafka broker: the
+ * enforcer rule in its pom keeps both out of its compile and runtime scopes, Kafka's client library alone allowed.)
  */
 class FeederClasspathTest {
 

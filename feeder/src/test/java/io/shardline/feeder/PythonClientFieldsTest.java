@@ -37,7 +37,7 @@ class PythonClientFieldsTest {
     @Test
     void requestAndCursorFieldsMatchTheServer() throws Exception {
         String source = Files.readString(Path.of("..", "python", "shardline_feeder", "request.py"));
-        FeedRequest request = new FeedRequest("d", 1, "image", List.of("id"), 1, 2, 4, 0, 8, 100, true, 0);
+        FeedRequest request = new FeedRequest("d", 1, "image", List.of("id"), 1, 2, 4, 0, 8, 100, true, 0).withJob("llm-7b/run-3");
         assertThat(pythonTuple(source, "REQUEST_FIELDS")).containsExactlyInAnyOrderElementsOf(jsonFields(request.toJson()));
         assertThat(pythonTuple(source, "CURSOR_FIELDS")).containsExactlyInAnyOrderElementsOf(jsonFields(request.cursorAfter(3).toJson()));
         // What the Python client sends, byte for byte as its to_json writes it, is a request the server reads.

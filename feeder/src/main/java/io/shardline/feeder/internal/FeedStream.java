@@ -38,6 +38,7 @@ public final class FeedStream {
     private final int readAhead;
     private final Duration stallTimeout;
     private final FeederMetrics.Client client;
+    private final FeederMetrics.Job job;
     /** Shard index -> lease, for the windows being served and read ahead. */
     private final Map<Integer, ShardCache.Lease> held = new HashMap<>();
     private final Map<Integer, DecodedShard> ready = new HashMap<>();
@@ -46,7 +47,7 @@ public final class FeedStream {
     private boolean reuseBuffers;
 
     public FeedStream(FeedRequest request, Catalog catalog, Catalog.Table table, ShardCache cache, int readAhead,
-            Duration stallTimeout, FeederMetrics.Client client) {
+            Duration stallTimeout, FeederMetrics.Client client, FeederMetrics.Job job) {
         this.request = request;
         this.catalog = catalog;
         this.table = table;
@@ -56,6 +57,8 @@ public final class FeedStream {
         this.readAhead = readAhead;
         this.stallTimeout = stallTimeout;
         this.client = client;
+        this.job = job;
+        job.serving(request);
     }
 
     /** Sends every batch, or an error; always frees what it held. */
@@ -70,14 +73,21 @@ public final class FeedStream {
             listener.start(out);
             // A data-loading worker takes every numWorkers-th batch of the rank, starting at its own index.
             for (long k = request.worker(); k < schedule.batches(); k += request.numWorkers()) {
-                hold(k);
                 awaitReady(listener);
+                // From here the client is ready for more: everything until the batch is sent is its stall.
+                long ready = System.nanoTime();
+                hold(k);
                 long assembling = System.nanoTime();
                 fill(out, k);
                 listener.putNext();
-                client.waitNanos.add(System.nanoTime() - assembling);
+                long sent = System.nanoTime();
+                client.waitNanos.add(sent - assembling);
                 client.batches.increment();
                 client.samples.add(out.getRowCount());
+                job.stallNanos.add(sent - ready);
+                job.batches.increment();
+                job.samples.add(out.getRowCount());
+                job.served(request, request.consumed() + (k + 1) * request.globalBatch());
                 for (FieldVector v : out.getFieldVectors()) {
                     client.bytes.add(v.getBufferSize());
                 }
@@ -155,7 +165,9 @@ public final class FeedStream {
         neededShards.forEach(this::acquire);
         for (int shard : neededShards) {
             if (!ready.containsKey(shard)) {
+                long waiting = System.nanoTime();
                 ready.put(shard, await(held.get(shard)));
+                job.storageNanos.add(System.nanoTime() - waiting);
             }
         }
         aheadShards.forEach(this::acquire);

@@ -38,6 +38,7 @@ public final class FeederMetrics {
     final LongAdder shardBytesRead = new LongAdder();
     public final LongAdder checksumFailures = new LongAdder();
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     /** Arrow memory of batches being built or sent, all streams together; set by the server that owns the allocator. */
     private volatile java.util.function.LongSupplier streamBytes = () -> 0;
 
@@ -50,6 +51,89 @@ public final class FeederMetrics {
         final LongAdder waitNanos = new LongAdder();
         /** Nanoseconds the feeder waited for a client that was not ready to take more (backpressure). */
         final LongAdder backpressureNanos = new LongAdder();
+    }
+
+    /**
+     * What one training job (the {@code job} of its requests) consumed, all its ranks and workers together: the
+     * figures the consumption topic reports ({@link ConsumptionReporter}).
+     */
+    public static final class Job {
+        final LongAdder samples = new LongAdder();
+        final LongAdder batches = new LongAdder();
+        /** Nanoseconds the job's streams, their client ready for more, waited for a batch: the GPU side's stall. */
+        final LongAdder stallNanos = new LongAdder();
+        /** Of those, nanoseconds spent waiting for shards from storage. */
+        final LongAdder storageNanos = new LongAdder();
+        volatile String dataset = "";
+        volatile String table = "";
+        volatile long version;
+        volatile long epoch;
+        /** Epoch position (all ranks together) up to which the job's streams have been served. */
+        final java.util.concurrent.atomic.AtomicLong position = new java.util.concurrent.atomic.AtomicLong();
+
+        /** Notes what a stream of the job serves: the newest version and epoch it reached. */
+        void serving(io.shardline.feeder.FeedRequest r) {
+            if (r.version() > version || (r.version() == version && r.epoch() >= epoch)) {
+                if (r.version() != version || r.epoch() != epoch) {
+                    position.set(0);
+                }
+                dataset = r.dataset();
+                table = r.table();
+                version = r.version();
+                epoch = r.epoch();
+            }
+        }
+
+        void served(io.shardline.feeder.FeedRequest r, long endPosition) {
+            if (r.version() == version && r.epoch() == epoch) {
+                position.accumulateAndGet(endPosition, Math::max);
+            }
+        }
+
+        public long samples() {
+            return samples.sum();
+        }
+
+        public long batches() {
+            return batches.sum();
+        }
+
+        public double stallSeconds() {
+            return stallNanos.sum() / 1e9;
+        }
+
+        public double storageWaitSeconds() {
+            return storageNanos.sum() / 1e9;
+        }
+
+        public String dataset() {
+            return dataset;
+        }
+
+        public String table() {
+            return table;
+        }
+
+        public long version() {
+            return version;
+        }
+
+        public long epoch() {
+            return epoch;
+        }
+
+        public long position() {
+            return position.get();
+        }
+    }
+
+    public Job job(String id) {
+        return jobs.computeIfAbsent(id, k -> new Job());
+    }
+
+    /** Every job served so far, by name. */
+    public Map<String, Job> jobs() {
+        return new TreeMap<>(jobs);
     }
 
     public void streamBytes(java.util.function.LongSupplier supplier) {
@@ -85,6 +169,26 @@ public final class FeederMetrics {
         perClient("client_wait_seconds", "Time each client, ready for more, waited for the feeder.", c -> c.waitNanos.sum() / 1e9);
         perClient("client_backpressure_seconds", "Time the feeder waited for each client to take more.",
                 c -> c.backpressureNanos.sum() / 1e9);
+        perJob("job_samples", "Samples sent to each training job (the job of its requests), all ranks together.", Job::samples, true);
+        perJob("job_batches", "Batches sent to each training job.", Job::batches, true);
+        perJob("job_stall_seconds", "Time each job's streams, their client ready for more, waited for a batch (GPU-side stall).",
+                Job::stallSeconds, true);
+        perJob("job_storage_wait_seconds", "Of the stall, the time spent waiting for shards from storage.", Job::storageWaitSeconds, true);
+        perJob("job_version", "The newest dataset version each job reads.", Job::version, false);
+        perJob("job_epoch", "The epoch of that version each job reads.", Job::epoch, false);
+    }
+
+    /** A counter or a gauge per training job, label {@code job}. */
+    private void perJob(String name, String help, java.util.function.ToDoubleFunction<Job> value, boolean counter) {
+        if (counter) {
+            names.add(PREFIX + name + "_total");
+            CounterWithCallback.builder().name(PREFIX + name).help(help).labelNames("job")
+                    .callback(cb -> new TreeMap<>(jobs).forEach((id, j) -> cb.call(value.applyAsDouble(j), id))).register(registry);
+        } else {
+            names.add(PREFIX + name);
+            GaugeWithCallback.builder().name(PREFIX + name).help(help).labelNames("job")
+                    .callback(cb -> new TreeMap<>(jobs).forEach((id, j) -> cb.call(value.applyAsDouble(j), id))).register(registry);
+        }
     }
 
     /** A counter named {@code shardline_feeder_<name>_total} (the client adds the suffix). */

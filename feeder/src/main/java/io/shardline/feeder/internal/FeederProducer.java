@@ -142,7 +142,8 @@ public final class FeederProducer extends NoOpFlightProducer {
         LOG.debug("Stream {} for {}: {}", id, peer, new String(ticket, StandardCharsets.UTF_8));
         BufferAllocator streamMemory = allocator.newChildAllocator("stream-" + id, 0, clientMemory);
         try {
-            new FeedStream(request, catalog, table, cache, readAhead, stallTimeout, metrics.client(peer)).run(listener, streamMemory);
+            new FeedStream(request, catalog, table, cache, readAhead, stallTimeout, metrics.client(peer),
+                    metrics.job(request.jobOrDefault())).run(listener, streamMemory);
             metrics.streamsCompleted.increment();
         } catch (CancellationException e) {
             metrics.streamsCancelled.increment();

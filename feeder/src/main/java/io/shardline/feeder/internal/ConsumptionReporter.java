@@ -1,0 +1,148 @@
+package io.shardline.feeder.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes, every interval, what this feeder served each training job to a compacted Kafka topic, so that the
+ * ingest side sees the trainers' consumption ({@code shardline status}). One record per job and feeder instance,
+ * keyed {@code <job>|<feeder>}: compaction keeps the newest of each, and the figures are totals since the feeder
+ * started, so a reader sums the instances of a job. A record is JSON ({@link Report}).
+ */
+public final class ConsumptionReporter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumptionReporter.class);
+    private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    /**
+     * One job's consumption on one feeder instance, totals since the instance started.
+     *
+     * @param samplesPerSecond samples served over the last interval, per second
+     * @param stallSeconds time the job's clients, ready for more, waited for batches (GPU-side stall)
+     * @param storageWaitSeconds of that, time spent waiting for shards from storage
+     * @param position epoch position up to which this instance served the job's (version, epoch)
+     */
+    public record Report(String job, String feeder, String dataset, String table, long version, long epoch, long position,
+            long samples, long batches, double samplesPerSecond, double stallSeconds, double storageWaitSeconds,
+            String reportedAt, long intervalMs) {
+
+        public static Report fromJson(byte[] json) {
+            try {
+                return JSON.readValue(json, Report.class);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("not a consumption report: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private final FeederMetrics metrics;
+    private final String topic;
+    private final String feeder;
+    private final Duration interval;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Long> lastSamples = new HashMap<>();
+    private long lastAt = System.nanoTime();
+
+    /**
+     * @param kafka producer properties: {@code bootstrap.servers} and any security settings
+     * @param feeder this instance's name in the reports (its advertised location)
+     */
+    public ConsumptionReporter(FeederMetrics metrics, Properties kafka, String topic, String feeder, Duration interval) {
+        this.metrics = metrics;
+        this.topic = topic;
+        this.feeder = feeder;
+        this.interval = interval;
+        createCompacted(kafka, topic);
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "shardline-feeder-consumption");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "shardline-consumption-reporter");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = interval.toMillis();
+        timer.scheduleAtFixedRate(this::reportSafely, ms, ms, TimeUnit.MILLISECONDS);
+        LOG.info("Reporting the consumption of each training job to Kafka topic {} every {} s", topic, interval.toSeconds());
+    }
+
+    /** Creates the topic compacted, unless it exists (then it is left as it is). */
+    private static void createCompacted(Properties kafka, String topic) {
+        try (Admin admin = Admin.create(kafka)) {
+            admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                LOG.warn("Could not create the consumption topic {} ({}); reports are sent to it anyway: create it compacted",
+                        topic, e.getCause().getMessage());
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not create the consumption topic {} ({}); reports are sent to it anyway: create it compacted", topic,
+                    e.getMessage());
+        }
+    }
+
+    private void reportSafely() {
+        try {
+            report();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not report training jobs' consumption to {}: {}; trying again in {} s", topic, e.getMessage(),
+                    interval.toSeconds());
+        }
+    }
+
+    /** Sends one report per job that was ever served, now. */
+    public synchronized void report() {
+        long now = System.nanoTime();
+        double seconds = Math.max(1e-9, (now - lastAt) / 1e9);
+        String at = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        for (Map.Entry<String, FeederMetrics.Job> e : metrics.jobs().entrySet()) {
+            FeederMetrics.Job j = e.getValue();
+            long samples = j.samples();
+            double rate = (samples - lastSamples.getOrDefault(e.getKey(), 0L)) / seconds;
+            lastSamples.put(e.getKey(), samples);
+            Report r = new Report(e.getKey(), feeder, j.dataset(), j.table(), j.version(), j.epoch(), j.position(), samples, j.batches(),
+                    rate, j.stallSeconds(), j.storageWaitSeconds(), at, interval.toMillis());
+            try {
+                producer.send(new ProducerRecord<>(topic, e.getKey() + "|" + feeder, JSON.writeValueAsBytes(r)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                throw new IllegalStateException("cannot encode a consumption report", ex);
+            }
+        }
+        lastAt = now;
+        producer.flush();
+    }
+
+    /** Sends a last report and stops. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        reportSafely();
+        producer.close(Duration.ofSeconds(10));
+    }
+}
