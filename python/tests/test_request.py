@@ -30,10 +30,14 @@ class FakeDist:
 class RequestTest(unittest.TestCase):
 
     def test_json_has_exactly_the_server_fields(self):
-        r = FeedRequest(dataset="images", table="image", batch_size=32, world_size=8, rank=3, seed=42, epoch=2)
+        r = FeedRequest(dataset="images", table="image", batch_size=32, world_size=8, rank=3, seed=42, epoch=2, job="llm/run-1")
         body = json.loads(r.to_json())
         self.assertEqual(tuple(body), REQUEST_FIELDS)
         self.assertEqual(FeedRequest.from_json(r.to_json()), r)
+        # Without a job the field is left out, as the server leaves it out of the tickets it writes.
+        anonymous = FeedRequest(dataset="images", table="image", batch_size=32)
+        self.assertEqual(tuple(json.loads(anonymous.to_json())), tuple(f for f in REQUEST_FIELDS if f != "job"))
+        self.assertEqual(FeedRequest.from_json(anonymous.to_json()), anonymous)
         with self.assertRaises(ValueError):
             FeedRequest.from_json(b'{"dataset": "d", "table": "t", "batch_size": 1, "shuffle": 1}')
 
