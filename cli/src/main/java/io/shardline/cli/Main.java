@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Kafka to training-ready Parquet shards with Flink, and datasets served to GPU workers.",
         footer = {"%nExample: ./shardline stack up && ./shardline produce text docs.jsonl && ./shardline run --set"
                 + " shardline.ingest.bounded=true", "Any command: --verbose prints the stack trace of a failure."},
-        subcommands = {DemoCommand.class, ProduceCommand.class, RunCommand.class, ReplayCommand.class, VersionsCommand.class, ExplainCommand.class, ServeCommand.class, ReadCommand.class, DeadLettersCommand.class, StackCommand.class, ClusterCommand.class, BenchCommand.class, OptionsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ProduceCommand.class, RunCommand.class, ReplayCommand.class, VersionsCommand.class, ExplainCommand.class, StatusCommand.class, ServeCommand.class, ReadCommand.class, DeadLettersCommand.class, StackCommand.class, ClusterCommand.class, BenchCommand.class, OptionsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -2,7 +2,6 @@ package io.shardline.feeder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardline.feeder.internal.ConsumptionReporter;
 import io.shardline.testkit.KafkaBroker;
 import io.shardline.testkit.ShardFixtures;
 import java.nio.file.Path;
@@ -77,9 +76,9 @@ class ConsumptionTopicITCase {
             assertThat(metrics).contains("shardline_feeder_job_samples_total{job=\"llm-7b/run-1\"} 64.0",
                     "shardline_feeder_job_samples_total{job=\"probe\"} 70.0", "shardline_feeder_job_epoch{job=\"llm-7b/run-1\"} 2.0");
 
-            Map<String, ConsumptionReporter.Report> reports = readTopic(bootstrap);
+            Map<String, ConsumptionReport> reports = readTopic(bootstrap);
             String feeder = server.location().getUri().getHost() + ":" + server.location().getUri().getPort();
-            ConsumptionReporter.Report ra = reports.get("llm-7b/run-1|" + feeder);
+            ConsumptionReport ra = reports.get("llm-7b/run-1|" + feeder);
             assertThat(ra).isNotNull();
             assertThat(ra.samples()).isEqualTo(64);
             assertThat(ra.batches()).isEqualTo(8);
@@ -98,10 +97,10 @@ class ConsumptionTopicITCase {
     }
 
     /** The newest report of each key in the topic. */
-    static Map<String, ConsumptionReporter.Report> readTopic(String bootstrap) {
+    static Map<String, ConsumptionReport> readTopic(String bootstrap) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
-        Map<String, ConsumptionReporter.Report> out = new HashMap<>();
+        Map<String, ConsumptionReport> out = new HashMap<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(TOPIC, 0);
             c.assign(List.of(tp));
@@ -109,7 +108,7 @@ class ConsumptionTopicITCase {
             long end = c.endOffsets(List.of(tp)).get(tp);
             while (c.position(tp) < end) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofSeconds(1))) {
-                    out.put(r.key(), ConsumptionReporter.Report.fromJson(r.value()));
+                    out.put(r.key(), ConsumptionReport.fromJson(r.value()));
                 }
             }
         }

@@ -1,7 +1,6 @@
 package io.shardline.feeder.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.shardline.feeder.ConsumptionReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,33 +27,11 @@ import org.slf4j.LoggerFactory;
  * Publishes, every interval, what this feeder served each training job to a compacted Kafka topic, so that the
  * ingest side sees the trainers' consumption ({@code shardline status}). One record per job and feeder instance,
  * keyed {@code <job>|<feeder>}: compaction keeps the newest of each, and the figures are totals since the feeder
- * started, so a reader sums the instances of a job. A record is JSON ({@link Report}).
+ * started, so a reader sums the instances of a job. A record is JSON ({@link ConsumptionReport}).
  */
 public final class ConsumptionReporter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumptionReporter.class);
-    private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-
-    /**
-     * One job's consumption on one feeder instance, totals since the instance started.
-     *
-     * @param samplesPerSecond samples served over the last interval, per second
-     * @param stallSeconds time the job's clients, ready for more, waited for batches (GPU-side stall)
-     * @param storageWaitSeconds of that, time spent waiting for shards from storage
-     * @param position epoch position up to which this instance served the job's (version, epoch)
-     */
-    public record Report(String job, String feeder, String dataset, String table, long version, long epoch, long position,
-            long samples, long batches, double samplesPerSecond, double stallSeconds, double storageWaitSeconds,
-            String reportedAt, long intervalMs) {
-
-        public static Report fromJson(byte[] json) {
-            try {
-                return JSON.readValue(json, Report.class);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("not a consumption report: " + e.getMessage(), e);
-            }
-        }
-    }
 
     private final FeederMetrics metrics;
     private final String topic;
@@ -126,13 +103,9 @@ public final class ConsumptionReporter implements AutoCloseable {
             long samples = j.samples();
             double rate = (samples - lastSamples.getOrDefault(e.getKey(), 0L)) / seconds;
             lastSamples.put(e.getKey(), samples);
-            Report r = new Report(e.getKey(), feeder, j.dataset(), j.table(), j.version(), j.epoch(), j.position(), samples, j.batches(),
+            ConsumptionReport r = new ConsumptionReport(e.getKey(), feeder, j.dataset(), j.table(), j.version(), j.epoch(), j.position(), samples, j.batches(),
                     rate, j.stallSeconds(), j.storageWaitSeconds(), at, interval.toMillis());
-            try {
-                producer.send(new ProducerRecord<>(topic, e.getKey() + "|" + feeder, JSON.writeValueAsBytes(r)));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-                throw new IllegalStateException("cannot encode a consumption report", ex);
-            }
+            producer.send(new ProducerRecord<>(topic, r.key(), r.toJson()));
         }
         lastAt = now;
         producer.flush();
