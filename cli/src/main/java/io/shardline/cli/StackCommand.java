@@ -100,11 +100,15 @@ final class StackCommand implements Callable<Integer> {
                     # Each run goes on from where the last one stopped (the offsets it committed at its last
                     # checkpoint), so that running again after producing more files adds only the new records.
                     %s: COMMITTED
+                    # Feeders report what each training job consumed here; 'shardline status' reads it.
+                    %s: shardline.feeder.consumption
+                    %s: %s
                     """.formatted(dir, IngestOptions.BOOTSTRAP_SERVERS.key(), e.bootstrapServers(),
                     ShardWriterOptions.DATASET_ROOT.key(), root, ShardWriterOptions.DATASET_NAME.key(), dataset,
                     S3Options.ENDPOINT.key(), e.s3Endpoint(), S3Options.PATH_STYLE.key(), S3Options.ACCESS_KEY.key(), e.accessKey(),
                     S3Options.SECRET_KEY.key(), e.secretKey(), FeederOptions.DATASETS.key(), dataset, root,
-                    IngestOptions.STARTING_OFFSETS.key());
+                    IngestOptions.STARTING_OFFSETS.key(), FeederOptions.CONSUMPTION_TOPIC.key(),
+                    FeederOptions.CONSUMPTION_BOOTSTRAP_SERVERS.key(), e.bootstrapServers());
             StandingStack.writeAtomically(dir.resolve(SETTINGS), settings);
             System.out.printf("Local stack up (pid %d), topics %s with %d partitions.%n", e.pid(), topics, partitions);
             print(e, dir);

@@ -73,8 +73,8 @@ class ConsumptionTopicITCase {
             server.reportConsumption();
 
             String metrics = server.metrics().render();
-            assertThat(metrics).contains("shardline_feeder_job_samples_total{job=\"llm-7b/run-1\"} 64.0",
-                    "shardline_feeder_job_samples_total{job=\"probe\"} 70.0", "shardline_feeder_job_epoch{job=\"llm-7b/run-1\"} 2.0");
+            assertThat(metrics).contains("shardline_feeder_job_samples_total{training_job=\"llm-7b/run-1\"} 64.0",
+                    "shardline_feeder_job_samples_total{training_job=\"probe\"} 70.0", "shardline_feeder_job_epoch{training_job=\"llm-7b/run-1\"} 2.0");
 
             Map<String, ConsumptionReport> reports = readTopic(bootstrap);
             String feeder = server.location().getUri().getHost() + ":" + server.location().getUri().getPort();

@@ -178,15 +178,18 @@ public final class FeederMetrics {
         perJob("job_epoch", "The epoch of that version each job reads.", Job::epoch, false);
     }
 
-    /** A counter or a gauge per training job, label {@code job}. */
+    /**
+     * A counter or a gauge per training job, label {@code training_job} (Prometheus keeps {@code job} for the scrape
+     * target, and would rename an exported one).
+     */
     private void perJob(String name, String help, java.util.function.ToDoubleFunction<Job> value, boolean counter) {
         if (counter) {
             names.add(PREFIX + name + "_total");
-            CounterWithCallback.builder().name(PREFIX + name).help(help).labelNames("job")
+            CounterWithCallback.builder().name(PREFIX + name).help(help).labelNames("training_job")
                     .callback(cb -> new TreeMap<>(jobs).forEach((id, j) -> cb.call(value.applyAsDouble(j), id))).register(registry);
         } else {
             names.add(PREFIX + name);
-            GaugeWithCallback.builder().name(PREFIX + name).help(help).labelNames("job")
+            GaugeWithCallback.builder().name(PREFIX + name).help(help).labelNames("training_job")
                     .callback(cb -> new TreeMap<>(jobs).forEach((id, j) -> cb.call(value.applyAsDouble(j), id))).register(registry);
         }
     }
