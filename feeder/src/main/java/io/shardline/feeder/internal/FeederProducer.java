@@ -4,7 +4,6 @@ import io.shardline.config.Settings;
 import io.shardline.feeder.EpochOrder;
 import io.shardline.feeder.FeedRequest;
 import io.shardline.feeder.FeederOptions;
-import io.shardline.format.ShardEntry;
 import io.shardline.format.ShardIntegrityException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
